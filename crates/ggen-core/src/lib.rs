@@ -1,0 +1,12 @@
+//! Shared foundations for every ggen crate.
+//!
+//! - [`Location`]: a position in an input file (1-based line and column), carried by errors.
+//! - [`Diagnostic`]: what every library error exposes so the CLI can print it and emit it as JSON.
+//! - [`hash`]: SHA-256 helpers (hex digests, `sha256:` checksums).
+//! - [`fs`]: atomic writes (temp file in the same directory, then rename) and path helpers.
+
+pub mod fs;
+pub mod hash;
+mod location;
+
+pub use location::{Diagnostic, Location, line_col_of_offset};

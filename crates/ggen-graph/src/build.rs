@@ -1,0 +1,369 @@
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use ggen_core::{Location, hash::sha256_hex};
+use oxigraph::io::{RdfParser, RdfSyntaxError};
+use oxigraph::model::Quad;
+use oxigraph::store::Store;
+
+use crate::canon::{canonical_nquads, canonicalize_quads};
+use crate::error::GraphError;
+use crate::graph::{Graph, SourceInfo};
+use crate::prefixes::Prefixes;
+use crate::syntax::RdfSyntax;
+
+/// Collects RDF from several inputs and builds one [`Graph`].
+///
+/// Blank nodes are kept apart per input (two files that both say `_:b0` mean two different
+/// nodes), and when the graph is built every blank node gets its RDFC-1.0 canonical label, so
+/// the same data always yields the same store, whatever the order of the inputs.
+#[derive(Debug, Default)]
+pub struct GraphBuilder {
+    quads: Vec<Quad>,
+    prefixes: Prefixes,
+    sources: Vec<SourceInfo>,
+    base: Option<String>,
+}
+
+impl GraphBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Set the base IRI used to resolve relative IRIs in the inputs added after this call.
+    pub fn set_base(&mut self, base: Option<&str>) -> Result<(), GraphError> {
+        if let Some(b) = base {
+            oxrdf::NamedNode::new(b).map_err(|e| GraphError::InvalidIri {
+                iri: b.to_owned(),
+                message: e.to_string(),
+            })?;
+        }
+        self.base = base.map(str::to_owned);
+        Ok(())
+    }
+
+    /// Read and parse a file; the syntax comes from `syntax` or else from the extension.
+    pub fn add_file(
+        &mut self,
+        path: &Path,
+        syntax: Option<RdfSyntax>,
+    ) -> Result<&SourceInfo, GraphError> {
+        self.add_file_as(path, path, syntax)
+    }
+
+    /// Like [`add_file`](Self::add_file), naming the source `name` in errors and in
+    /// [`Graph::sources`] (e.g. a path relative to the project root).
+    pub fn add_file_as(
+        &mut self,
+        path: &Path,
+        name: &Path,
+        syntax: Option<RdfSyntax>,
+    ) -> Result<&SourceInfo, GraphError> {
+        let syntax = match syntax.or_else(|| RdfSyntax::from_path(path)) {
+            Some(s) => s,
+            None => {
+                return Err(GraphError::UnknownSyntax {
+                    path: name.to_path_buf(),
+                    accepted: RdfSyntax::accepted_names(),
+                });
+            }
+        };
+        let bytes = std::fs::read(path).map_err(|e| GraphError::io(name, e))?;
+        self.add_bytes(name, &bytes, syntax)
+    }
+
+    /// Parse inline text (e.g. `rdf_inline` Turtle in a template).
+    pub fn add_text(
+        &mut self,
+        name: impl Into<PathBuf>,
+        text: &str,
+        syntax: RdfSyntax,
+    ) -> Result<&SourceInfo, GraphError> {
+        self.add_bytes(&name.into(), text.as_bytes(), syntax)
+    }
+
+    /// Parse bytes of the given syntax, naming them `name` in errors.
+    pub fn add_bytes(
+        &mut self,
+        name: &Path,
+        bytes: &[u8],
+        syntax: RdfSyntax,
+    ) -> Result<&SourceInfo, GraphError> {
+        let span = tracing::debug_span!("parse", file = %name.display(), %syntax).entered();
+        let (quads, prefixes) = parse(name, bytes, syntax, self.base.as_deref())?;
+        drop(span);
+        for (p, iri) in prefixes {
+            self.prefixes.insert_if_absent(&p, &iri);
+        }
+        let info = SourceInfo {
+            path: ggen_core::fs::slash_path(name),
+            syntax,
+            sha256: sha256_hex(bytes),
+            triples: quads.len(),
+        };
+        self.quads.extend(quads);
+        self.sources.push(info);
+        self.sources
+            .last()
+            .ok_or_else(|| GraphError::Store("source list is empty".into()))
+    }
+
+    /// Add already-parsed quads (their blank nodes must not clash with other inputs').
+    pub fn add_quads(&mut self, quads: impl IntoIterator<Item = Quad>) {
+        self.quads.extend(quads);
+    }
+
+    /// Add prefixes (they do not override ones already collected).
+    pub fn add_prefixes(&mut self, prefixes: &Prefixes) {
+        for (p, iri) in prefixes.iter() {
+            self.prefixes.insert_if_absent(p, iri);
+        }
+    }
+
+    /// Number of quads collected so far (before de-duplication).
+    pub fn quad_count(&self) -> usize {
+        self.quads.len()
+    }
+
+    pub(crate) fn absorb(&mut self, other: GraphBuilder) {
+        self.quads.extend(other.quads);
+        self.add_prefixes(&other.prefixes);
+        self.sources.extend(other.sources);
+    }
+
+    /// Canonicalize and load everything into an in-memory store.
+    pub fn build(self) -> Result<Graph, GraphError> {
+        let _span = tracing::debug_span!("build_graph", quads = self.quads.len()).entered();
+        let quads = canonicalize_quads(self.quads);
+        let (sorted, sha) = canonical_nquads(quads);
+        let len = sorted.len();
+        let store = Store::new().map_err(|e| GraphError::Store(e.to_string()))?;
+        let mut loader = store.bulk_loader();
+        loader
+            .load_quads(sorted)
+            .map_err(|e| GraphError::Store(e.to_string()))?;
+        loader
+            .commit()
+            .map_err(|e| GraphError::Store(e.to_string()))?;
+        let mut sources = self.sources;
+        sources.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(Graph::from_parts(
+            store,
+            self.prefixes,
+            sources,
+            len,
+            sha,
+            self.base,
+        ))
+    }
+}
+
+type Parsed = (Vec<Quad>, Vec<(String, String)>);
+
+fn parse(
+    name: &Path,
+    bytes: &[u8],
+    syntax: RdfSyntax,
+    base: Option<&str>,
+) -> Result<Parsed, GraphError> {
+    let parser = make_parser(syntax, base)?;
+    let mut it = parser.for_slice(bytes);
+    let mut quads = Vec::new();
+    for q in &mut it {
+        match q {
+            Ok(q) => quads.push(q),
+            Err(e) => return Err(syntax_error(name, bytes, syntax, base, &e)),
+        }
+    }
+    let prefixes = it
+        .prefixes()
+        .map(|(p, iri)| (p.to_owned(), iri.to_owned()))
+        .collect();
+    Ok((quads, prefixes))
+}
+
+fn make_parser(syntax: RdfSyntax, base: Option<&str>) -> Result<RdfParser, GraphError> {
+    let mut parser = RdfParser::from_format(syntax.to_format()).rename_blank_nodes();
+    if let Some(b) = base {
+        parser = parser
+            .with_base_iri(b)
+            .map_err(|e| GraphError::InvalidIri {
+                iri: b.to_owned(),
+                message: e.to_string(),
+            })?;
+    }
+    Ok(parser)
+}
+
+fn syntax_error(
+    name: &Path,
+    bytes: &[u8],
+    syntax: RdfSyntax,
+    base: Option<&str>,
+    e: &RdfSyntaxError,
+) -> GraphError {
+    let raw = e.to_string();
+    let location = match e.location() {
+        Some(range) => Location::at(name, range.start.line + 1, range.start.column + 1),
+        None => match locate_by_reparsing(bytes, syntax, base) {
+            Some(offset) => {
+                let text = String::from_utf8_lossy(bytes);
+                let (line, column) = ggen_core::line_col_of_offset(&text, offset);
+                Location::at(name, line, column)
+            }
+            None => Location::file(name),
+        },
+    };
+    GraphError::Syntax {
+        location,
+        syntax: syntax_label(syntax),
+        message: strip_position_prefix(&raw),
+    }
+}
+
+fn syntax_label(syntax: RdfSyntax) -> &'static str {
+    match syntax {
+        RdfSyntax::Turtle => "Turtle",
+        RdfSyntax::NTriples => "N-Triples",
+        RdfSyntax::NQuads => "N-Quads",
+        RdfSyntax::TriG => "TriG",
+        RdfSyntax::RdfXml => "RDF/XML",
+        RdfSyntax::JsonLd => "JSON-LD",
+        RdfSyntax::N3 => "N3",
+    }
+}
+
+/// oxttl prefixes its messages with "Parser error at line L column C: "; the location is
+/// reported separately, so keep only the message.
+fn strip_position_prefix(msg: &str) -> String {
+    if msg.starts_with("Parser error")
+        && let Some(i) = msg.find(": ")
+    {
+        return msg.get(i + 2..).unwrap_or(msg).to_owned();
+    }
+    msg.to_owned()
+}
+
+/// A reader that hands out one byte per call, so the number of bytes consumed when a streaming
+/// parser fails is the position of the failure (used only on the error path, for parsers whose
+/// errors carry no position, such as RDF/XML).
+struct ByteByByte<'a> {
+    data: &'a [u8],
+    pos: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+impl Read for ByteByByte<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let pos = self.pos.get();
+        match (self.data.get(pos), buf.first_mut()) {
+            (Some(b), Some(slot)) => {
+                *slot = *b;
+                self.pos.set(pos + 1);
+                Ok(1)
+            }
+            _ => Ok(0),
+        }
+    }
+}
+
+fn locate_by_reparsing(bytes: &[u8], syntax: RdfSyntax, base: Option<&str>) -> Option<usize> {
+    let parser = make_parser(syntax, base).ok()?;
+    let pos = std::rc::Rc::new(std::cell::Cell::new(0));
+    let reader = ByteByByte {
+        data: bytes,
+        pos: pos.clone(),
+    };
+    for q in parser.for_reader(reader) {
+        if q.is_err() {
+            // The failing token has been read; point at its last byte.
+            return Some(pos.get().saturating_sub(1));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn turtle_error_names_file_line_column() {
+        let mut b = GraphBuilder::new();
+        let err = b
+            .add_text(
+                "shop.ttl",
+                "@prefix ex: <http://ex.org/> .\nex:a ex:b ex:c ;\n  ex:d \"x .\n",
+                RdfSyntax::Turtle,
+            )
+            .unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("shop.ttl:3:"), "{msg}");
+        assert!(msg.contains("invalid Turtle"), "{msg}");
+        let loc = ggen_core::Diagnostic::location(&err).unwrap();
+        assert_eq!(loc.line, Some(3));
+    }
+
+    #[test]
+    fn rdfxml_error_has_a_position() {
+        let xml = "<?xml version=\"1.0\"?>\n<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n  <rdf:Description rdf:about=\"http://ex.org/a\">\n    <broken\n</rdf:RDF>\n";
+        let mut b = GraphBuilder::new();
+        let err = b.add_text("a.rdf", xml, RdfSyntax::RdfXml).unwrap_err();
+        let loc = ggen_core::Diagnostic::location(&err).unwrap().clone();
+        assert!(loc.line.unwrap() >= 4, "{err}");
+    }
+
+    #[test]
+    fn jsonld_error_has_a_position() {
+        let mut b = GraphBuilder::new();
+        let err = b
+            .add_text(
+                "a.jsonld",
+                "{\n  \"@id\": \"http://ex.org/a\",\n  \"http://ex.org/p\": [1,\n}",
+                RdfSyntax::JsonLd,
+            )
+            .unwrap_err();
+        let loc = ggen_core::Diagnostic::location(&err).unwrap().clone();
+        assert!(loc.line.is_some(), "{err}");
+    }
+
+    #[test]
+    fn relative_iri_without_base_is_an_error_and_with_base_resolves() {
+        let mut b = GraphBuilder::new();
+        assert!(
+            b.add_text("a.ttl", "<a> <b> <c> .", RdfSyntax::Turtle)
+                .is_err()
+        );
+        let mut b = GraphBuilder::new();
+        b.set_base(Some("http://ex.org/")).unwrap();
+        b.add_text("a.ttl", "<a> <b> <c> .", RdfSyntax::Turtle)
+            .unwrap();
+        let g = b.build().unwrap();
+        assert_eq!(g.len(), 1);
+    }
+
+    #[test]
+    fn blank_nodes_of_different_files_stay_apart() {
+        let mut b = GraphBuilder::new();
+        b.add_text("a.ttl", "_:x <http://p> \"a\" .", RdfSyntax::Turtle)
+            .unwrap();
+        b.add_text("b.ttl", "_:x <http://p> \"b\" .", RdfSyntax::Turtle)
+            .unwrap();
+        let g = b.build().unwrap();
+        let rows = g
+            .select("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", &Default::default())
+            .unwrap();
+        assert_eq!(rows.rows.len(), 2);
+    }
+
+    #[test]
+    fn missing_file_and_unknown_extension() {
+        let mut b = GraphBuilder::new();
+        let e = b
+            .add_file(Path::new("/nonexistent/x.ttl"), None)
+            .unwrap_err();
+        assert!(e.to_string().contains("/nonexistent/x.ttl"), "{e}");
+        let e = b.add_file(Path::new("data.yaml"), None).unwrap_err();
+        assert!(e.to_string().contains("--format"), "{e}");
+    }
+}

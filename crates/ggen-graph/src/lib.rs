@@ -1,0 +1,37 @@
+//! RDF for ggen: load every common syntax into one in-memory store, run SPARQL against it, and
+//! hash the loaded dataset canonically (RDFC-1.0) so receipts do not depend on formatting.
+//!
+//! ```
+//! use ggen_graph::{GraphBuilder, RdfSyntax, QueryOptions};
+//! let mut b = GraphBuilder::new();
+//! b.add_text("inline.ttl", "@prefix ex: <http://ex.org/> . ex:a a ex:Thing .", RdfSyntax::Turtle)?;
+//! let graph = b.build()?;
+//! assert_eq!(graph.len(), 1);
+//! let rows = graph.select("SELECT ?s WHERE { ?s a ex:Thing }", &QueryOptions::default().with_prefix("ex", "http://ex.org/"))?;
+//! assert_eq!(rows.rows.len(), 1);
+//! # Ok::<_, ggen_graph::GraphError>(())
+//! ```
+
+mod build;
+mod canon;
+mod error;
+mod graph;
+mod prefixes;
+mod query;
+mod syntax;
+pub mod term;
+
+pub use build::GraphBuilder;
+pub use canon::{canonical_nquads, canonicalize_quads};
+pub use error::GraphError;
+pub use graph::{Graph, SourceInfo};
+pub use prefixes::{Prefixes, WELL_KNOWN_PREFIXES};
+pub use query::{QueryOptions, QueryOutput, Solutions, parse_query};
+pub use syntax::RdfSyntax;
+
+/// Re-exports of the RDF model types that appear in this crate's API.
+pub mod model {
+    pub use oxigraph::model::{
+        BlankNode, GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple,
+    };
+}
