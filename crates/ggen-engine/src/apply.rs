@@ -1,0 +1,102 @@
+//! Executing a plan: atomic writes, backups, shell hooks, the receipt.
+
+use std::process::Command;
+
+use ggen_core::Location;
+use serde::Serialize;
+
+use crate::error::EngineError;
+use crate::plan::Plan;
+use crate::render::HookTime;
+use crate::workspace::Workspace;
+
+/// What applying did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ApplyReport {
+    /// Paths written.
+    pub written: Vec<String>,
+    /// Whether the receipt was (re)written.
+    pub receipt_written: bool,
+    /// Hooks run.
+    pub hooks_run: usize,
+}
+
+fn run_hook(ws: &Workspace, template: &str, line: u64, command: &str) -> Result<(), EngineError> {
+    std::fs::create_dir_all(&ws.output_root).map_err(|e| EngineError::io(&ws.output_root, e))?;
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .current_dir(&ws.output_root)
+        .output()
+        .map_err(|e| EngineError::CommandFailed {
+            location: Location::line(template, line),
+            command: command.to_owned(),
+            status: format!("could not start: {e}"),
+            output: String::new(),
+        })?;
+    if !out.status.success() {
+        let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.push_str(&String::from_utf8_lossy(&out.stderr));
+        let lines: Vec<&str> = text.lines().collect();
+        let tail = lines
+            .get(lines.len().saturating_sub(20)..)
+            .unwrap_or(&[])
+            .join("\n");
+        return Err(EngineError::CommandFailed {
+            location: Location::line(template, line),
+            command: command.to_owned(),
+            status: out.status.to_string(),
+            output: tail,
+        });
+    }
+    Ok(())
+}
+
+/// Apply `plan`: run `sh_before` hooks, write every created/updated/injected file atomically
+/// (with `.bak` copies where asked), run `sh_after` hooks, then write the receipt.
+/// Conflicts and skips are left alone. Hooks run only when at least one file is written.
+pub fn apply(ws: &Workspace, plan: &Plan) -> Result<ApplyReport, EngineError> {
+    let mut report = ApplyReport::default();
+    // Hooks run only when the run writes something: a no-op regeneration runs nothing.
+    let writes = plan.entries.iter().any(|e| e.action.writes());
+    let hooks: Vec<&crate::render::ShellHook> = if writes {
+        plan.hooks.iter().collect()
+    } else {
+        Vec::new()
+    };
+    for h in hooks.iter().filter(|h| h.when == HookTime::Before) {
+        run_hook(ws, &h.template, h.line, &h.command)?;
+        report.hooks_run += 1;
+    }
+    for e in &plan.entries {
+        if !e.action.writes() {
+            continue;
+        }
+        let Some(content) = &e.content else {
+            continue;
+        };
+        if e.backup {
+            if let Some(old) = &e.old {
+                let mut bak = e.abs.clone().into_os_string();
+                bak.push(".bak");
+                ggen_core::fs::write_atomic(std::path::Path::new(&bak), old.as_bytes())
+                    .map_err(|err| EngineError::io(format!("{}.bak", e.path), err))?;
+            }
+        }
+        ggen_core::fs::write_atomic(&e.abs, content.as_bytes())
+            .map_err(|err| EngineError::io(&e.path, err))?;
+        report.written.push(e.path.clone());
+    }
+    for h in hooks.iter().filter(|h| h.when == HookTime::After) {
+        run_hook(ws, &h.template, h.line, &h.command)?;
+        report.hooks_run += 1;
+    }
+    if plan.receipt_changed {
+        if let (Some(path), Some(receipt)) = (&ws.receipt_path, &plan.receipt) {
+            ggen_core::fs::write_atomic(path, receipt.to_json().as_bytes())
+                .map_err(|e| EngineError::io(".ggen/receipt.json", e))?;
+            report.receipt_written = true;
+        }
+    }
+    Ok(report)
+}

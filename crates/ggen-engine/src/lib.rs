@@ -1,0 +1,195 @@
+//! ggen's generation pipeline.
+//!
+//! `resolve → load → enrich → extract → render → plan → apply`: a [`Workspace`] holds the
+//! resolved inputs, [`plan`] turns them into a [`Plan`] (pure data: path, action, content),
+//! [`apply`] writes it atomically and records a [`Receipt`]. `--dry-run` prints the plan,
+//! `--check` asks [`Plan::has_drift`], and the receipt protects hand edits.
+
+mod apply;
+mod error;
+mod format;
+pub mod inject;
+mod inputs;
+pub mod lint;
+pub mod manifest;
+mod options;
+mod paths;
+mod plan;
+mod progress;
+mod receipt;
+mod render;
+pub mod scaffold;
+mod shapes;
+mod verify;
+mod workspace;
+
+use std::time::Instant;
+
+use ggen_graph::{Graph, GraphBuilder};
+
+pub use apply::{ApplyReport, apply};
+pub use error::EngineError;
+pub use inputs::{FileHash, InputFile};
+pub use manifest::{MANIFEST_FILE, Manifest};
+pub use options::GenOptions;
+pub use plan::{Action, Plan, PlanEntry, Timings};
+pub use progress::{NoProgress, Progress};
+pub use receipt::{OutputMode, Receipt, ReceiptEnv, ReceiptGraph, ReceiptOutput, ReceiptPack};
+pub use render::{HookTime, ShellHook, Skipped, suggest};
+pub use verify::{VerifyReport, VerifyStatus, verify};
+pub use workspace::{PackInput, Workspace, find_project_root, parse_cli_vars};
+
+/// This ggen's version, recorded in receipts.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn ms(since: Instant) -> f64 {
+    (since.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0
+}
+
+/// Load the project graph: project sources and pack sources, canonicalized.
+pub fn load_graph(ws: &Workspace, progress: &dyn Progress) -> Result<Graph, EngineError> {
+    let _span = tracing::info_span!("load").entered();
+    if let Some((m, _)) = &ws.manifest {
+        if let Some(endpoint) = &m.graph.endpoint {
+            return Err(EngineError::Unsupported {
+                location: ggen_core::Location::file(MANIFEST_FILE),
+                message: format!(
+                    "remote SPARQL endpoints ({endpoint}) arrive with the graph-toolkit issue"
+                ),
+            });
+        }
+    }
+    let total = ws.sources.len() + ws.packs.iter().map(|p| p.sources.len()).sum::<usize>();
+    progress.begin("load", Some(total as u64));
+    let mut b = GraphBuilder::new();
+    b.set_base(ws.base.as_deref())?;
+    for s in &ws.sources {
+        b.add_file_as(&s.abs, std::path::Path::new(&s.rel), None)?;
+        progress.inc(1);
+    }
+    for p in &ws.packs {
+        for s in &p.sources {
+            b.add_file_as(&s.abs, std::path::Path::new(&s.rel), None)?;
+            progress.inc(1);
+        }
+    }
+    let g = b.build()?;
+    progress.end();
+    tracing::debug!(triples = g.len(), "graph loaded");
+    Ok(g)
+}
+
+/// Plan a run: load, render, compose. Nothing is written.
+pub fn plan(
+    ws: &Workspace,
+    opts: &GenOptions,
+    progress: &dyn Progress,
+) -> Result<Plan, EngineError> {
+    let t0 = Instant::now();
+    let old = match &ws.receipt_path {
+        Some(p) => receipt::Receipt::load(p)?,
+        None => None,
+    };
+    if let Some(old) = &old {
+        let _span = tracing::info_span!("fast_path").entered();
+        if let Some(mut p) = verify::try_noop(ws, old, opts)? {
+            p.timings.resolve_ms = ms(t0);
+            return Ok(p);
+        }
+    }
+    let resolve_ms = ms(t0);
+    let t1 = Instant::now();
+    let graph = load_graph(ws, progress)?;
+    if !ws.shapes.is_empty() {
+        shapes::validate(&graph, &ws.shapes, MANIFEST_FILE, 1)?;
+    }
+    let load_ms = ms(t1);
+    let t2 = Instant::now();
+    let rendered = {
+        let _span = tracing::info_span!("render").entered();
+        render::render_all(ws, &graph, opts, progress)?
+    };
+    let render_ms = ms(t2);
+    let t3 = Instant::now();
+    let _span = tracing::info_span!("plan").entered();
+    let (entries, mut outputs) = plan::compose(rendered.outputs, old.as_ref(), opts)?;
+    let mut orphans = Vec::new();
+    if let Some(old) = &old {
+        for o in &old.outputs {
+            if outputs.iter().any(|n| n.path == o.path) || entries.iter().any(|e| e.path == o.path)
+            {
+                continue;
+            }
+            let selected = o.template.split(", ").any(|t| opts.selects(t));
+            if selected {
+                if o.mode == OutputMode::Write {
+                    orphans.push(o.path.clone());
+                }
+            } else {
+                outputs.push(o.clone());
+            }
+        }
+    }
+    outputs.sort();
+    let mut extra = rendered.extra_inputs;
+    extra.sort();
+    extra.dedup();
+    let new_receipt = Receipt {
+        schema: receipt::RECEIPT_SCHEMA,
+        ggen: VERSION.to_owned(),
+        manifest: ws.manifest.as_ref().map(|(_, h)| h.clone()),
+        graph: ReceiptGraph {
+            sources: inputs::hash_files(&ws.sources)?,
+            canonical_sha256: graph.canonical_sha256().to_owned(),
+            triples: graph.len(),
+        },
+        templates: inputs::hash_files(&ws.templates)?,
+        inputs: inputs::hash_files(&extra)?,
+        packs: {
+            let mut p: Vec<ReceiptPack> = ws
+                .packs
+                .iter()
+                .map(|p| ReceiptPack {
+                    id: p.id.clone(),
+                    version: p.version.clone(),
+                    checksum: p.checksum.clone(),
+                })
+                .collect();
+            p.sort();
+            p
+        },
+        vars: ws.vars.clone(),
+        env: rendered
+            .env_reads
+            .iter()
+            .map(|(name, v)| ReceiptEnv {
+                name: name.clone(),
+                sha256: v
+                    .as_ref()
+                    .map(|v| ggen_core::hash::sha256_hex(v.as_bytes())),
+            })
+            .collect(),
+        outputs,
+    };
+    let receipt_changed = ws.receipt_path.is_some()
+        && old.as_ref().map(Receipt::to_json) != Some(new_receipt.to_json());
+    let mut warnings = ws.warnings.clone();
+    warnings.extend(rendered.warnings);
+    Ok(Plan {
+        entries,
+        skipped: rendered.skipped,
+        hooks: rendered.hooks,
+        warnings,
+        orphans,
+        receipt: Some(new_receipt),
+        receipt_changed,
+        fast_path: false,
+        triples: graph.len(),
+        timings: Timings {
+            resolve_ms,
+            load_ms,
+            render_ms,
+            plan_ms: ms(t3),
+        },
+    })
+}

@@ -1,0 +1,375 @@
+//! The plan: one entry per output path, with the action ggen will take (TEMPLATE_FORMAT.md §7).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use ggen_core::Location;
+use serde::Serialize;
+
+use crate::error::EngineError;
+use crate::inject::{InjectOutcome, inject};
+use crate::options::GenOptions;
+use crate::receipt::{OutputMode, Receipt, ReceiptOutput};
+use crate::render::{OutputKind, RenderedOutput, ShellHook, Skipped};
+
+/// What happens to a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// A new file.
+    Create,
+    /// A generated file gets new content.
+    Update,
+    /// Nothing to do.
+    Unchanged,
+    /// Text is injected into an existing file.
+    Inject,
+    /// Deliberately not written (see the reason).
+    Skip,
+    /// Not written because it would lose hand edits (see the reason).
+    Conflict,
+}
+
+impl Action {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Unchanged => "unchanged",
+            Self::Inject => "inject",
+            Self::Skip => "skip",
+            Self::Conflict => "conflict",
+        }
+    }
+
+    /// Whether applying this entry writes the file.
+    pub fn writes(self) -> bool {
+        matches!(self, Self::Create | Self::Update | Self::Inject)
+    }
+}
+
+/// One path of the plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanEntry {
+    /// Path relative to the project root.
+    pub path: String,
+    /// The action.
+    pub action: Action,
+    /// Templates contributing (the writer first, then injectors).
+    pub templates: Vec<String>,
+    /// The `foreach` row of the writer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row_key: Option<String>,
+    /// Why (for skip, conflict, and forced updates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// `write` or `inject`.
+    pub mode: OutputMode,
+    /// SHA-256 of the new content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Absolute path.
+    #[serde(skip)]
+    pub abs: PathBuf,
+    /// The new content.
+    #[serde(skip)]
+    pub content: Option<String>,
+    /// The content on disk now.
+    #[serde(skip)]
+    pub old: Option<String>,
+    /// Keep `<file>.bak` before modifying.
+    #[serde(skip)]
+    pub backup: bool,
+}
+
+impl PlanEntry {
+    /// A unified diff from the file on disk to the new content (empty when nothing changes).
+    pub fn diff(&self) -> String {
+        let old = self.old.as_deref().unwrap_or("");
+        let new = self.content.as_deref().unwrap_or(old);
+        if old == new {
+            return String::new();
+        }
+        let a = if self.old.is_some() {
+            format!("a/{}", self.path)
+        } else {
+            "/dev/null".to_owned()
+        };
+        similar::TextDiff::from_lines(old, new)
+            .unified_diff()
+            .context_radius(3)
+            .header(&a, &format!("b/{}", self.path))
+            .to_string()
+    }
+}
+
+fn who(o: &RenderedOutput) -> String {
+    match &o.row_key {
+        Some(k) => format!("{} (row {k})", o.template),
+        None => o.template.clone(),
+    }
+}
+
+fn read_text(abs: &std::path::Path, shown: &str) -> Result<Option<String>, EngineError> {
+    match std::fs::read(abs) {
+        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
+            EngineError::io(
+                shown,
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "is not UTF-8 text; ggen only writes text files",
+                ),
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(EngineError::io(shown, e)),
+    }
+}
+
+/// Compose rendered outputs into plan entries (sorted by path), checking the disk and the
+/// previous receipt. Returns the entries and the receipt outputs that describe the result.
+pub fn compose(
+    outputs: Vec<RenderedOutput>,
+    old_receipt: Option<&Receipt>,
+    opts: &GenOptions,
+) -> Result<(Vec<PlanEntry>, Vec<ReceiptOutput>), EngineError> {
+    let mut by_path: BTreeMap<String, Vec<RenderedOutput>> = BTreeMap::new();
+    for o in outputs {
+        by_path.entry(o.path.clone()).or_default().push(o);
+    }
+    let mut entries = Vec::new();
+    let mut receipt_outputs = Vec::new();
+    for (path, group) in by_path {
+        let (writers, injectors): (Vec<_>, Vec<_>) = group
+            .into_iter()
+            .partition(|o| matches!(o.kind, OutputKind::Write { .. }));
+        if let [first, second, ..] = writers.as_slice() {
+            return Err(EngineError::DuplicateOutput {
+                path,
+                first: who(first),
+                second: who(second),
+            });
+        }
+        let writer = writers.into_iter().next();
+        let abs = writer
+            .as_ref()
+            .or(injectors.first())
+            .map(|o| o.abs.clone())
+            .unwrap_or_default();
+        let disk = read_text(&abs, &path)?;
+        let mut current: Option<String> = match &writer {
+            Some(w) => Some(w.content.clone()),
+            None => disk.clone(),
+        };
+        let mut skip_reasons = Vec::new();
+        let mut injected = false;
+        let mut backup = false;
+        for inj in &injectors {
+            let OutputKind::Inject {
+                injection,
+                backup: b,
+            } = &inj.kind
+            else {
+                continue;
+            };
+            backup |= *b;
+            match &current {
+                None => {
+                    if injection.create_if_missing {
+                        let mut body = inj.content.clone();
+                        if !body.ends_with('\n') && !body.is_empty() {
+                            body.push('\n');
+                        }
+                        current = Some(body);
+                        injected = true;
+                    } else {
+                        return Err(EngineError::Injection {
+                            location: Location::line(&inj.template, inj.to_line),
+                            message: format!(
+                                "injection target {path} does not exist (set `create_if_missing: true` to create it)"
+                            ),
+                        });
+                    }
+                }
+                Some(text) => match inject(text, &inj.content, injection) {
+                    Ok(InjectOutcome::Changed(new)) => {
+                        current = Some(new);
+                        injected = true;
+                    }
+                    Ok(InjectOutcome::Skipped(reason)) => skip_reasons.push(reason),
+                    Err(message) => {
+                        return Err(EngineError::Injection {
+                            location: Location::line(&inj.template, inj.to_line),
+                            message: format!("cannot inject into {path}: {message}"),
+                        });
+                    }
+                },
+            }
+        }
+        let Some(content) = current else {
+            continue;
+        };
+        let mut templates: Vec<String> = writer.iter().map(|w| w.template.clone()).collect();
+        for i in &injectors {
+            if !templates.contains(&i.template) {
+                templates.push(i.template.clone());
+            }
+        }
+        let sha = ggen_core::hash::sha256_hex(content.as_bytes());
+        let recorded = old_receipt.and_then(|r| r.output(&path));
+        let mut reason = None;
+        let (action, mode) = match &writer {
+            Some(w) => {
+                let OutputKind::Write {
+                    force,
+                    unless_exists,
+                    backup: b,
+                } = &w.kind
+                else {
+                    continue;
+                };
+                backup |= *b;
+                let action = match &disk {
+                    None => Action::Create,
+                    Some(_) if *unless_exists => {
+                        reason = Some("file exists (unless_exists)".to_owned());
+                        Action::Skip
+                    }
+                    Some(d) if *d == content => Action::Unchanged,
+                    Some(d) => {
+                        let disk_sha = ggen_core::hash::sha256_hex(d.as_bytes());
+                        let clean = recorded.is_some_and(|r| r.sha256 == disk_sha);
+                        if clean {
+                            Action::Update
+                        } else if opts.force || *force {
+                            reason = Some(if recorded.is_some() {
+                                "hand edits overwritten (--force)".to_owned()
+                            } else {
+                                "existing file overwritten (--force)".to_owned()
+                            });
+                            Action::Update
+                        } else {
+                            reason = Some(if recorded.is_some() {
+                                "edited since ggen last wrote it; keeping your version (use --force to overwrite)".to_owned()
+                            } else {
+                                "exists and was not written by ggen; keeping it (use --force to overwrite)".to_owned()
+                            });
+                            Action::Conflict
+                        }
+                    }
+                };
+                (action, OutputMode::Write)
+            }
+            None => {
+                let action = if disk.is_none() {
+                    Action::Create
+                } else if disk.as_deref() == Some(content.as_str()) {
+                    if !injected && !skip_reasons.is_empty() {
+                        reason = Some(skip_reasons.join("; "));
+                        Action::Skip
+                    } else {
+                        Action::Unchanged
+                    }
+                } else {
+                    Action::Inject
+                };
+                (action, OutputMode::Inject)
+            }
+        };
+        match action {
+            Action::Conflict => {
+                if let Some(r) = recorded {
+                    receipt_outputs.push(r.clone());
+                }
+            }
+            Action::Skip if mode == OutputMode::Write => {}
+            _ => receipt_outputs.push(ReceiptOutput {
+                path: path.clone(),
+                sha256: sha.clone(),
+                template: templates.join(", "),
+                mode,
+            }),
+        }
+        entries.push(PlanEntry {
+            row_key: writer.as_ref().and_then(|w| w.row_key.clone()),
+            path,
+            action,
+            templates,
+            reason,
+            mode,
+            sha256: Some(sha),
+            abs,
+            content: Some(content),
+            old: disk,
+            backup,
+        });
+    }
+    Ok((entries, receipt_outputs))
+}
+
+/// Per-stage timings of a run, in milliseconds.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Timings {
+    /// Resolving inputs and checking the receipt.
+    pub resolve_ms: f64,
+    /// Loading and canonicalizing the graph.
+    pub load_ms: f64,
+    /// Rendering (enrichment, queries, templates).
+    pub render_ms: f64,
+    /// Composing the plan.
+    pub plan_ms: f64,
+}
+
+/// The result of planning a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// Entries sorted by path.
+    pub entries: Vec<PlanEntry>,
+    /// Templates or rows that produced nothing.
+    pub skipped: Vec<Skipped>,
+    /// Shell hooks to run.
+    pub hooks: Vec<ShellHook>,
+    /// Warnings.
+    pub warnings: Vec<String>,
+    /// Outputs recorded by the previous receipt that no template produces any more.
+    pub orphans: Vec<String>,
+    /// The receipt that applying this plan writes.
+    #[serde(skip)]
+    pub receipt: Option<Receipt>,
+    /// Whether the receipt on disk differs from the new one.
+    pub receipt_changed: bool,
+    /// Whether the no-op fast path answered (nothing was loaded or rendered).
+    pub fast_path: bool,
+    /// Graph size.
+    pub triples: usize,
+    /// Stage timings.
+    pub timings: Timings,
+}
+
+impl Plan {
+    /// Count entries per action.
+    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut m = BTreeMap::new();
+        for e in &self.entries {
+            *m.entry(e.action.as_str()).or_insert(0) += 1;
+        }
+        m
+    }
+
+    /// Whether the working tree differs from what the inputs produce.
+    pub fn has_drift(&self) -> bool {
+        self.receipt_changed
+            || self.entries.iter().any(|e| {
+                matches!(
+                    e.action,
+                    Action::Create | Action::Update | Action::Inject | Action::Conflict
+                )
+            })
+    }
+
+    /// Whether conflicts remain.
+    pub fn has_conflicts(&self) -> bool {
+        self.entries.iter().any(|e| e.action == Action::Conflict)
+    }
+}

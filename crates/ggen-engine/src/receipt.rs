@@ -1,0 +1,183 @@
+//! The receipt `.ggen/receipt.json` (TEMPLATE_FORMAT.md §8): which inputs produced which outputs.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::EngineError;
+use crate::inputs::FileHash;
+
+/// Current receipt schema.
+pub const RECEIPT_SCHEMA: u32 = 1;
+
+/// The graph part of a receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ReceiptGraph {
+    /// Project RDF sources.
+    pub sources: Vec<FileHash>,
+    /// SHA-256 of the RDFC-1.0 canonical N-Quads of the project graph.
+    pub canonical_sha256: String,
+    /// Number of distinct quads.
+    pub triples: usize,
+}
+
+/// A pack used by the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+pub struct ReceiptPack {
+    /// Pack id.
+    pub id: String,
+    /// Exact version.
+    pub version: String,
+    /// `sha256:<hex>` of its archive.
+    pub checksum: String,
+}
+
+/// An environment variable read by a template through `env()`. Its value is recorded as a hash
+/// (never in clear: it may be a secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+pub struct ReceiptEnv {
+    /// Variable name.
+    pub name: String,
+    /// SHA-256 of its value, or null when it was unset.
+    pub sha256: Option<String>,
+}
+
+/// How an output was produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutputMode {
+    /// The whole file is generated (hand edits are protected).
+    Write,
+    /// Text is injected into a file the user owns.
+    Inject,
+}
+
+/// One output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+pub struct ReceiptOutput {
+    /// Path relative to the project root.
+    pub path: String,
+    /// SHA-256 of the content ggen wrote.
+    pub sha256: String,
+    /// The template(s) that produced it.
+    pub template: String,
+    /// `write` or `inject`.
+    pub mode: OutputMode,
+}
+
+/// The receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Receipt {
+    /// Receipt schema version.
+    pub schema: u32,
+    /// ggen version that wrote it.
+    pub ggen: String,
+    /// `ggen.toml` (absent for runs without a manifest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<FileHash>,
+    /// The project graph.
+    pub graph: ReceiptGraph,
+    /// Template files, partials included.
+    pub templates: Vec<FileHash>,
+    /// Other files templates read (`rdf:`, `shape:`, `from:`).
+    #[serde(default)]
+    pub inputs: Vec<FileHash>,
+    /// Packs.
+    #[serde(default)]
+    pub packs: Vec<ReceiptPack>,
+    /// Variables (ggen.toml [vars] and --var).
+    #[serde(default)]
+    pub vars: BTreeMap<String, serde_json::Value>,
+    /// Environment variables read by templates.
+    #[serde(default)]
+    pub env: Vec<ReceiptEnv>,
+    /// Outputs, sorted by path.
+    pub outputs: Vec<ReceiptOutput>,
+}
+
+impl Receipt {
+    /// Read a receipt; `Ok(None)` when the file does not exist.
+    pub fn load(path: &Path) -> Result<Option<Receipt>, EngineError> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(EngineError::io(path, e)),
+        };
+        let r: Receipt = serde_json::from_slice(&bytes).map_err(|e| EngineError::Receipt {
+            path: path.to_path_buf(),
+            message: format!("line {} column {}: {e}", e.line(), e.column()),
+        })?;
+        if r.schema != RECEIPT_SCHEMA {
+            return Err(EngineError::Receipt {
+                path: path.to_path_buf(),
+                message: format!(
+                    "schema {} is not supported (this ggen reads schema {RECEIPT_SCHEMA})",
+                    r.schema
+                ),
+            });
+        }
+        Ok(Some(r))
+    }
+
+    /// Deterministic JSON (fields in declaration order, maps sorted, two-space indent, final newline).
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// The recorded hash of an output path.
+    pub fn output(&self, path: &str) -> Option<&ReceiptOutput> {
+        self.outputs
+            .binary_search_by(|o| o.path.as_str().cmp(path))
+            .ok()
+            .and_then(|i| self.outputs.get(i))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_lookup() {
+        let r = Receipt {
+            schema: RECEIPT_SCHEMA,
+            ggen: "0.1.0".into(),
+            outputs: vec![
+                ReceiptOutput {
+                    path: "a".into(),
+                    sha256: "1".into(),
+                    template: "t".into(),
+                    mode: OutputMode::Write,
+                },
+                ReceiptOutput {
+                    path: "b".into(),
+                    sha256: "2".into(),
+                    template: "t".into(),
+                    mode: OutputMode::Inject,
+                },
+            ],
+            ..Receipt::default()
+        };
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("r.json");
+        std::fs::write(&p, r.to_json()).unwrap();
+        let back = Receipt::load(&p).unwrap().unwrap();
+        assert_eq!(back, r);
+        assert_eq!(back.output("b").unwrap().sha256, "2");
+        assert!(back.output("c").is_none());
+        assert!(r.to_json().contains("\"mode\": \"inject\""));
+    }
+
+    #[test]
+    fn bad_receipts() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("r.json");
+        assert!(Receipt::load(&p).unwrap().is_none());
+        std::fs::write(&p, "{ nope").unwrap();
+        let e = Receipt::load(&p).unwrap_err();
+        assert!(e.to_string().contains("line 1"), "{e}");
+    }
+}
