@@ -312,19 +312,9 @@ impl Graph {
                     );
                 }
                 if !ordered {
-                    let mut keyed: Vec<(Vec<Option<String>>, Vec<Option<Term>>)> = rows
-                        .into_iter()
-                        .map(|r| {
-                            (
-                                r.iter()
-                                    .map(|c| c.as_ref().map(ToString::to_string))
-                                    .collect(),
-                                r,
-                            )
-                        })
-                        .collect();
-                    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-                    rows = keyed.into_iter().map(|(_, r)| r).collect();
+                    rows.sort_by_cached_key(|r| {
+                        r.iter().map(|c| c.as_ref().map(ToString::to_string)).collect::<Vec<_>>()
+                    });
                 }
                 QueryOutput::Solutions(Solutions { variables, rows })
             }

@@ -347,6 +347,9 @@ fn undefined_hint(expr: &str, ctx: &Value) -> Option<String> {
             )
         });
     }
+    if expr.contains(['.', '[', '(', '|']) {
+        return None;
+    }
     let mut keys = names(ctx);
     keys.sort();
     if keys.is_empty() {
