@@ -8,6 +8,7 @@ pub mod config;
 mod filelock;
 mod id;
 pub mod index;
+pub mod install;
 pub mod lockfile;
 pub mod manifest;
 pub mod registry;

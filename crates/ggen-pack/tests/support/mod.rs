@@ -1,0 +1,414 @@
+//! Test support: pack sources, projects, file-tree hashes and a std-only HTTP server that
+//! serves a directory registry (with ETags) and the publish/yank API.
+
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use ggen_pack::PackId;
+use ggen_pack::cache::Cache;
+use ggen_pack::install::{InstallOptions, Installer, RegistryHandle};
+use ggen_pack::registry::DirRegistry;
+use ggen_pack::registry::wire::{ErrorBody, ErrorDetail, PublishResponse, decode_publish};
+use ggen_pack::sign::{SecretKey, TrustedKeys};
+
+/// Write a pack source directory: manifest, one template, one ontology file.
+pub fn write_pack(root: &Path, id: &str, version: &str, deps: &[(&str, &str)]) -> PathBuf {
+    let dir = root.join(format!("{id}-{version}"));
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::create_dir_all(dir.join("ontology")).unwrap();
+    let mut m = format!(
+        "[pack]\nid = \"{id}\"\nversion = \"{version}\"\ndescription = \"Test pack {id}\"\nlicense = \"MIT\"\nkeywords = [\"test\", \"{}\"]\ncategories = [\"models\"]\nggen = \">=0.1, <2\"\n",
+        id.rsplit('.').next().unwrap()
+    );
+    if !deps.is_empty() {
+        m.push_str("\n[dependencies]\n");
+        for (d, r) in deps {
+            m.push_str(&format!("\"{d}\" = \"{r}\"\n"));
+        }
+    }
+    std::fs::write(dir.join("ggen-pack.toml"), m).unwrap();
+    std::fs::write(
+        dir.join("templates/model.rs.tmpl"),
+        format!("---\nto: \"src/{id}.rs\"\n---\n// {id} {version}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("ontology/types.ttl"),
+        format!("@prefix ex: <http://example.org/{id}#> .\nex:V ex:version \"{version}\" .\n"),
+    )
+    .unwrap();
+    dir
+}
+
+/// Build the archive of a pack source and publish it to a directory registry.
+pub fn publish(
+    reg: &DirRegistry,
+    src: &Path,
+    key: Option<&SecretKey>,
+) -> ggen_pack::index::IndexLine {
+    let bytes = ggen_pack::archive::build_archive(src).unwrap();
+    reg.publish(&bytes, key, &Default::default()).unwrap()
+}
+
+/// A fixed test-only publisher key.
+pub fn test_key(seed: u8) -> SecretKey {
+    SecretKey::from_seed(&[seed; 32])
+}
+
+/// A project directory with a `ggen.toml` (with a comment, to check it is kept).
+pub fn project(root: &Path) -> PathBuf {
+    let p = root.join("project");
+    std::fs::create_dir_all(&p).unwrap();
+    std::fs::write(
+        p.join("ggen.toml"),
+        "# my project\n[project]\nname = \"shop\"  # keep me\nversion = \"0.1.0\"\n\n[vars]\ncrate_name = \"shop\"\n",
+    )
+    .unwrap();
+    p
+}
+
+/// An installer over one registry handle.
+pub fn installer(
+    registry: Box<dyn ggen_pack::registry::Registry>,
+    trusted: &[&SecretKey],
+    require_signatures: bool,
+    cache: &Path,
+    project: &Path,
+    options: InstallOptions,
+) -> Installer {
+    let handle = RegistryHandle {
+        name: "test".into(),
+        registry,
+        trusted_keys: trusted
+            .iter()
+            .map(|k| k.public_key())
+            .collect::<TrustedKeys>(),
+        require_signatures,
+    };
+    Installer::new(vec![handle], Cache::new(cache), project, options)
+}
+
+/// Options with the ggen version set.
+pub fn options() -> InstallOptions {
+    InstallOptions {
+        ggen_version: Some(semver::Version::new(0, 1, 0)),
+        ..InstallOptions::default()
+    }
+}
+
+/// SHA-256 of every regular file below `root` (relative paths). Missing root → empty.
+pub fn tree_hashes(root: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    fn rec(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd {
+            let p = e.unwrap().path();
+            let meta = std::fs::symlink_metadata(&p).unwrap();
+            if meta.is_dir() {
+                rec(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, ggen_core::hash::sha256_hex(std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    rec(root, root, &mut out);
+    out
+}
+
+/// [`tree_hashes`] of a project without the (empty) sidecar lock file `.ggen.lock.lock`, which
+/// the installer creates to serialise processes and never deletes.
+pub fn project_hashes(root: &Path) -> BTreeMap<String, String> {
+    let mut h = tree_hashes(root);
+    if let Some(empty) = h.remove(".ggen.lock.lock") {
+        assert_eq!(
+            empty,
+            ggen_core::hash::sha256_hex(b""),
+            "the sidecar lock file stays empty"
+        );
+    }
+    h
+}
+
+pub fn id(s: &str) -> PackId {
+    PackId::parse(s).unwrap()
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP server
+
+/// One request the server answered.
+#[derive(Debug, Clone)]
+pub struct Logged {
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+}
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 serving a directory registry. `GET` serves files with
+/// strong ETags (`"<sha256 prefix>"`) and answers `If-None-Match` with 304. `PUT /api/v1/packs`
+/// and `DELETE|PUT /api/v1/packs/<id>/<version>/yank` implement the publish API over a
+/// [`DirRegistry`] at the same root (bearer token required). `fail_next` makes the next N
+/// requests answer 503.
+pub struct Server {
+    pub addr: String,
+    pub log: Arc<Mutex<Vec<Logged>>>,
+    pub fail_next: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Server {
+    pub fn start(root: PathBuf, token: &str) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = format!("http://{}", listener.local_addr().unwrap());
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let fail_next = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (l2, f2, s2, tok) = (
+            log.clone(),
+            fail_next.clone(),
+            stop.clone(),
+            token.to_owned(),
+        );
+        let api = format!("{addr}/api/v1");
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if s2.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let (root, log, fail, tok, api) = (
+                    root.clone(),
+                    l2.clone(),
+                    f2.clone(),
+                    tok.clone(),
+                    api.clone(),
+                );
+                std::thread::spawn(move || {
+                    let _ = handle(conn, &root, &log, &fail, &tok, &api);
+                });
+            }
+        });
+        Self {
+            addr,
+            log,
+            fail_next,
+            stop,
+        }
+    }
+
+    /// Base URL with a trailing slash.
+    pub fn url(&self) -> String {
+        format!("{}/", self.addr)
+    }
+
+    pub fn api(&self) -> String {
+        format!("{}/api/v1", self.addr)
+    }
+
+    pub fn requests(&self) -> Vec<Logged> {
+        self.log.lock().unwrap().clone()
+    }
+
+    pub fn clear_log(&self) {
+        self.log.lock().unwrap().clear();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // wake the accept loop
+        let _ = TcpStream::connect(self.addr.trim_start_matches("http://"));
+    }
+}
+
+fn respond(
+    conn: &mut TcpStream,
+    status: u16,
+    headers: &[(&str, String)],
+    body: &[u8],
+    head_only: bool,
+) -> std::io::Result<()> {
+    let reason = match status {
+        200 => "OK",
+        304 => "Not Modified",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        409 => "Conflict",
+        503 => "Service Unavailable",
+        _ => "Other",
+    };
+    let mut head = format!("HTTP/1.1 {status} {reason}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if status != 304 {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    head.push_str("\r\n");
+    conn.write_all(head.as_bytes())?;
+    if status != 304 && !head_only {
+        conn.write_all(body)?;
+    }
+    conn.flush()
+}
+
+fn json_error(status: u16, code: &str, message: String) -> (u16, Vec<u8>) {
+    let body = serde_json::to_vec(&ErrorBody {
+        error: ErrorDetail {
+            code: code.into(),
+            message,
+        },
+    })
+    .unwrap();
+    (status, body)
+}
+
+fn handle(
+    mut conn: TcpStream,
+    root: &Path,
+    log: &Mutex<Vec<Logged>>,
+    fail: &AtomicUsize,
+    token: &str,
+    _api: &str,
+) -> std::io::Result<()> {
+    let mut reader = BufReader::new(conn.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or_default().to_owned();
+    let target = parts.next().unwrap_or_default().to_owned();
+    let mut headers = BTreeMap::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h)? == 0 || h == "\r\n" || h == "\n" {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
+        }
+    }
+    let len: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    reader.read_exact(&mut body)?;
+    let path = target.split('?').next().unwrap_or_default().to_owned();
+    let record = |status: u16| {
+        log.lock().unwrap().push(Logged {
+            method: method.clone(),
+            path: path.clone(),
+            status,
+        });
+    };
+
+    if fail
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+    {
+        record(503);
+        return respond(&mut conn, 503, &[], b"try later", false);
+    }
+    if path.starts_with("/auth/") {
+        record(401);
+        return respond(&mut conn, 401, &[], b"", false);
+    }
+    if path.starts_with("/forbidden/") {
+        record(403);
+        return respond(&mut conn, 403, &[], b"", false);
+    }
+
+    if let Some(rest) = path.strip_prefix("/api/v1/packs") {
+        let authorized = headers.get("authorization") == Some(&format!("Bearer {token}"));
+        let (status, out) = if !authorized {
+            json_error(401, "unauthorized", "missing or wrong token".into())
+        } else {
+            api_call(&method, rest, &body, root)
+        };
+        record(status);
+        return respond(
+            &mut conn,
+            status,
+            &[("Content-Type", "application/json".into())],
+            &out,
+            false,
+        );
+    }
+
+    if (method != "GET" && method != "HEAD") || path.contains("..") {
+        record(400);
+        return respond(&mut conn, 400, &[], b"bad request", false);
+    }
+    let file = root.join(path.trim_start_matches('/'));
+    match std::fs::read(&file) {
+        Ok(data) if file.is_file() => {
+            let etag = format!("\"{}\"", &ggen_core::hash::sha256_hex(&data)[..16]);
+            if headers.get("if-none-match") == Some(&etag) {
+                record(304);
+                respond(&mut conn, 304, &[("ETag", etag)], b"", false)
+            } else {
+                record(200);
+                respond(&mut conn, 200, &[("ETag", etag)], &data, method == "HEAD")
+            }
+        }
+        _ => {
+            record(404);
+            respond(&mut conn, 404, &[], b"not found", false)
+        }
+    }
+}
+
+fn api_call(method: &str, rest: &str, body: &[u8], root: &Path) -> (u16, Vec<u8>) {
+    let reg = DirRegistry::open(&root.to_string_lossy()).unwrap();
+    if rest.is_empty() && method == "PUT" {
+        let (line, archive) = match decode_publish(body) {
+            Ok(x) => x,
+            Err(e) => return json_error(400, "bad-request", e.to_string()),
+        };
+        return match reg.publish_line(&archive, &line) {
+            Ok(()) => (
+                200,
+                serde_json::to_vec(&PublishResponse {
+                    id: line.id.to_string(),
+                    vers: line.vers.to_string(),
+                    cksum: line.cksum.clone(),
+                })
+                .unwrap(),
+            ),
+            Err(ggen_pack::registry::RegistryError::VersionExists { .. }) => {
+                json_error(409, "version-exists", "version exists".into())
+            }
+            Err(e) => json_error(400, "invalid", e.to_string()),
+        };
+    }
+    let parts: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
+    if let [id, version, "yank"] = parts.as_slice() {
+        let (Ok(id), Ok(v)) = (PackId::parse(id), semver::Version::parse(version)) else {
+            return json_error(400, "bad-request", "bad id or version".into());
+        };
+        let yanked = method == "DELETE";
+        return match reg.set_yanked(&id, &v, yanked) {
+            Ok(_) => (200, b"{}".to_vec()),
+            Err(e) => json_error(404, "unknown-version", e.to_string()),
+        };
+    }
+    json_error(404, "not-found", "no such endpoint".into())
+}
