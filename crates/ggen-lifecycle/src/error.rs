@@ -122,6 +122,16 @@ pub enum Error {
         report: Box<RunReport>,
     },
 
+    /// The caller cancelled the run (e.g. Ctrl-C); the running command's process group was
+    /// killed.
+    #[error("run cancelled{}", phase.as_ref().map(|p| format!(" during phase `{p}`")).unwrap_or_default())]
+    Cancelled {
+        /// The phase that was running, if any.
+        phase: Option<String>,
+        /// The steps of the run so far.
+        report: Box<RunReport>,
+    },
+
     /// `.ggen/lifecycle.json` exists but cannot be read as lifecycle state.
     #[error("{path}: invalid lifecycle state: {message}")]
     State {
@@ -183,10 +193,13 @@ impl Error {
         }
     }
 
-    /// The partial run report carried by [`Error::CommandFailed`] and [`Error::TimedOut`].
+    /// The partial run report carried by [`Error::CommandFailed`], [`Error::TimedOut`] and
+    /// [`Error::Cancelled`].
     pub fn run_report(&self) -> Option<&RunReport> {
         match self {
-            Self::CommandFailed { report, .. } | Self::TimedOut { report, .. } => Some(report),
+            Self::CommandFailed { report, .. }
+            | Self::TimedOut { report, .. }
+            | Self::Cancelled { report, .. } => Some(report),
             _ => None,
         }
     }
@@ -204,6 +217,7 @@ impl Diagnostic for Error {
             Self::Spawn { .. } => "lifecycle-spawn",
             Self::CommandFailed { .. } => "lifecycle-command-failed",
             Self::TimedOut { .. } => "lifecycle-timeout",
+            Self::Cancelled { .. } => "cancelled",
             Self::State { .. } => "lifecycle-state",
             Self::Git { .. } => "git",
             Self::ForeignHook { .. } => "hook-foreign",

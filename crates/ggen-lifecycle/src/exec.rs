@@ -14,6 +14,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -24,6 +25,9 @@ use crate::report::Stream;
 /// How long to keep reading output after the command exited while a background process it
 /// started still holds the pipes open.
 const DRAIN_AFTER_EXIT: Duration = Duration::from_millis(250);
+
+/// How often the cancellation flag is looked at while a command is quiet.
+const POLL: Duration = Duration::from_millis(100);
 
 /// A command to run.
 pub(crate) struct ShellCommand<'a> {
@@ -43,6 +47,10 @@ pub(crate) struct ShellCommand<'a> {
     pub name: &'a str,
     /// Bytes written to the command's standard input (`None`: /dev/null).
     pub stdin: Option<&'a [u8]>,
+    /// When set to true (e.g. by the caller's Ctrl-C handler), the process group is killed as on
+    /// a timeout. Needed because the command runs in its own process group, which does not
+    /// receive the terminal's SIGINT.
+    pub cancel: Option<&'a AtomicBool>,
 }
 
 /// How the command ended.
@@ -54,6 +62,8 @@ pub(crate) enum Exit {
     Signal(i32),
     /// Ran past the timeout; the group was killed.
     TimedOut,
+    /// The caller cancelled; the group was killed.
+    Cancelled,
 }
 
 impl Exit {
@@ -123,32 +133,44 @@ pub(crate) fn run_shell(
     let deadline = start + cmd.timeout;
     let mut eofs = 0;
     let mut exited: Option<std::io::Result<ExitStatus>> = None;
-    let mut timed_out = false;
+    let mut stopped: Option<Exit> = None;
     loop {
         if exited.is_some() && eofs >= readers {
             break;
         }
+        if exited.is_none() {
+            // Checked on every message too, so a command printing without pause still times
+            // out and can be cancelled.
+            let reason = if cmd.cancel.is_some_and(|c| c.load(Ordering::SeqCst)) {
+                Some(Exit::Cancelled)
+            } else if Instant::now() >= deadline {
+                Some(Exit::TimedOut)
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                stopped = Some(reason);
+                exited = Some(kill_group(group, cmd.kill_grace, &rx, on_line));
+                break;
+            }
+        }
         let wait = if exited.is_some() {
             DRAIN_AFTER_EXIT
         } else {
-            deadline.saturating_duration_since(Instant::now())
+            deadline.saturating_duration_since(Instant::now()).min(POLL)
         };
         match rx.recv_timeout(wait) {
             Ok(Msg::Line(stream, line)) => on_line(stream, &line),
             Ok(Msg::Eof) => eofs += 1,
             Ok(Msg::Exited(status)) => exited = Some(status),
             Err(mpsc::RecvTimeoutError::Timeout) if exited.is_some() => break,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                timed_out = true;
-                exited = Some(kill_group(group, cmd.kill_grace, &rx, on_line));
-                break;
-            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
     let duration = start.elapsed();
-    if timed_out {
-        return Ok((Exit::TimedOut, duration));
+    if let Some(reason) = stopped {
+        return Ok((reason, duration));
     }
     let status = match exited {
         Some(status) => status?,
@@ -277,6 +299,7 @@ mod tests {
                 args: &["one".to_string()],
                 name: "test",
                 stdin: Some(b"from stdin\n"),
+                cancel: None,
             },
             &mut |s, l| lines.push((s, l.to_owned())),
         )
@@ -333,6 +356,42 @@ mod tests {
         );
         assert_eq!(exit, Exit::Code(0));
         assert_eq!(lines, vec![(Stream::Stdout, "it's $HOME".into())]);
+    }
+
+    #[test]
+    fn chatty_command_still_times_out() {
+        let (exit, lines) = run("while :; do echo spam; done", Duration::from_millis(300));
+        assert_eq!(exit, Exit::TimedOut);
+        assert!(!lines.is_empty());
+    }
+
+    #[test]
+    fn cancellation_kills_the_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let cancel = AtomicBool::new(false);
+        let env = BTreeMap::new();
+        let (exit, _) = std::thread::scope(|s| {
+            s.spawn(|| {
+                std::thread::sleep(Duration::from_millis(200));
+                cancel.store(true, Ordering::SeqCst);
+            });
+            run_shell(
+                &ShellCommand {
+                    command: "sleep 30",
+                    dir: dir.path(),
+                    env: &env,
+                    timeout: Duration::from_secs(60),
+                    kill_grace: Duration::from_millis(200),
+                    args: &[],
+                    name: "t",
+                    stdin: None,
+                    cancel: Some(&cancel),
+                },
+                &mut |_, _| {},
+            )
+            .unwrap()
+        });
+        assert_eq!(exit, Exit::Cancelled);
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub mod readiness;
 mod report;
 mod runner;
 mod state;
+mod summary;
 
 pub use duration::{format_duration, parse_duration};
 pub use error::{Error, Result};
@@ -50,3 +51,4 @@ pub use state::{
     CacheEntry, LifecycleState, PhaseRun, PhaseState, RunRecord, STATE_FILE, StepSummary,
     load_state,
 };
+pub use summary::PhaseSummary;

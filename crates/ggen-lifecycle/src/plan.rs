@@ -66,6 +66,10 @@ pub struct RunOptions {
     pub max_parallel: usize,
     /// Extra variables for every command (after the phase's `env`).
     pub extra_env: BTreeMap<String, String>,
+    /// Set it to true to stop the run: the running commands' process groups are killed and no
+    /// further step starts. Phase commands run in their own process groups, so the terminal's
+    /// Ctrl-C does not reach them: the CLI's SIGINT handler should set this flag.
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for RunOptions {
@@ -77,6 +81,7 @@ impl Default for RunOptions {
             kill_grace: Duration::from_secs(2),
             max_parallel: 0,
             extra_env: BTreeMap::new(),
+            cancel: None,
         }
     }
 }
@@ -248,6 +253,8 @@ impl Lifecycle {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        // Absolute, so that GGEN_PROJECT_ROOT is right from inside a workspace directory.
+        let root = std::path::absolute(&root).map_err(|e| Error::io(&root, e))?;
         let mut workspace_files = BTreeMap::new();
         for (name, ws) in &make.workspaces {
             let file = root.join(&ws.dir).join(MAKE_FILE);

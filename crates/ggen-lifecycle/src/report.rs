@@ -68,6 +68,10 @@ pub enum StepStatus {
     TimedOut,
     /// A command could not be started.
     Error,
+    /// The caller cancelled the run; the running command's process group was killed.
+    Cancelled,
+    /// Does not apply (a readiness check outside its kind of project).
+    Skipped,
 }
 
 /// Receives live progress. Every method has an empty default.
@@ -262,6 +266,8 @@ impl<W: Write + Send> Reporter for WriterReporter<W> {
             StepStatus::Failed => "FAILED",
             StepStatus::TimedOut => "TIMED OUT",
             StepStatus::Error => "ERROR",
+            StepStatus::Cancelled => "CANCELLED",
+            StepStatus::Skipped => "skipped",
         };
         let extra = message.map(|m| format!(": {m}")).unwrap_or_default();
         self.write(format_args!(

@@ -119,6 +119,9 @@ enum Failure {
         command: String,
         source: std::io::Error,
     },
+    Cancelled,
+    /// Cancelled between steps: no phase was running.
+    CancelledBefore,
     Other(Error),
 }
 
@@ -163,7 +166,17 @@ impl Lifecycle {
             steps: Vec::new(),
         };
         let mut failure: Option<(String, Option<String>, Failure)> = None;
+        let cancelled = || {
+            options
+                .cancel
+                .as_ref()
+                .is_some_and(|c| c.load(Ordering::SeqCst))
+        };
         for step in &plan.steps {
+            if cancelled() {
+                failure = Some((step.phase.clone(), None, Failure::CancelledBefore));
+                break;
+            }
             let results = run_step(step, options, reporter, &store);
             for (target, (r, f)) in step
                 .targets
@@ -225,6 +238,14 @@ impl Lifecycle {
                     phase,
                     command,
                     source,
+                },
+                Failure::Cancelled => Error::Cancelled {
+                    phase: Some(phase),
+                    report: Box::new(report),
+                },
+                Failure::CancelledBefore => Error::Cancelled {
+                    phase: None,
+                    report: Box::new(report),
                 },
                 Failure::Other(e) => e,
             }),
@@ -394,6 +415,7 @@ fn run_target(
             args: &[],
             name: "ggen-phase",
             stdin: None,
+            cancel: options.cancel.as_deref(),
         };
         let outcome = run_shell(&shell, &mut |stream, line| {
             reporter.output_line(&step_ref, stream, line)
@@ -416,6 +438,7 @@ fn run_target(
             Exit::Code(c) => (Some(c), None, false),
             Exit::Signal(s) => (None, Some(s), false),
             Exit::TimedOut => (None, None, true),
+            Exit::Cancelled => (None, None, false),
         };
         result.commands.push(CommandResult {
             command: command.clone(),
@@ -424,6 +447,11 @@ fn run_target(
             timed_out,
             duration_ms: ms(took),
         });
+        if exit == Exit::Cancelled {
+            result.status = StepStatus::Cancelled;
+            result.message = Some(format!("`{command}` cancelled (process group killed)"));
+            return finish(result, Some(Failure::Cancelled));
+        }
         if timed_out {
             result.status = StepStatus::TimedOut;
             let timeout = target.timeout();

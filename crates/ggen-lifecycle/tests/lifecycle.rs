@@ -503,3 +503,85 @@ fn workspace_outside_root_is_rejected() {
         )
     );
 }
+
+#[test]
+fn cancellation_kills_the_running_phase_and_stops_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "make.toml",
+        r#"
+[project]
+name = "cancel"
+
+[lifecycle.long]
+command = 'sleep 60 & echo $! > child.pid; wait'
+
+[lifecycle.next]
+depends_on = ["long"]
+command = 'touch next-ran'
+"#,
+    );
+    let lc = Lifecycle::load(root).unwrap();
+    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let opts = RunOptions {
+        cancel: Some(cancel.clone()),
+        kill_grace: Duration::from_millis(300),
+        ..RunOptions::default()
+    };
+    let err = std::thread::scope(|s| {
+        s.spawn(|| {
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while !root.join("child.pid").exists() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+        });
+        lc.run(&phases(&["next"]), &opts, &RecordingReporter::new())
+            .unwrap_err()
+    });
+    assert_eq!(err.code(), "cancelled");
+    assert_eq!(err.to_string(), "run cancelled during phase `long`");
+    let report = err.run_report().unwrap();
+    assert_eq!(report.steps.len(), 1);
+    assert_eq!(report.steps[0].status, StepStatus::Cancelled);
+    assert!(!root.join("next-ran").exists());
+    let pid: u32 = read(root, "child.pid").trim().parse().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while alive(pid) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!alive(pid), "grandchild {pid} survived cancellation");
+}
+
+#[test]
+fn list_shows_phases_with_their_last_runs() {
+    let dir = fixture();
+    let root = dir.path();
+    let lc = Lifecycle::load(root).unwrap();
+    lc.run(
+        &phases(&["build"]),
+        &RunOptions::default(),
+        &RecordingReporter::new(),
+    )
+    .unwrap();
+    let list = lc.list().unwrap();
+    let names: Vec<&str> = list.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec!["build", "bundle", "generate", "lint", "setup", "test"]
+    );
+    let build = &list[0];
+    assert_eq!(build.description.as_deref(), Some("Compile"));
+    assert_eq!(build.depends_on, vec!["generate"]);
+    assert_eq!(build.before, vec!["lint", "bundle"]);
+    assert_eq!(build.last_runs["build"].status, StepStatus::Succeeded);
+    assert_eq!(
+        list[1].last_runs.keys().collect::<Vec<_>>(),
+        vec!["bundle@web"]
+    );
+    assert!(list[5].last_runs.is_empty(), "test did not run");
+    let json = serde_json::to_value(&list).unwrap();
+    assert_eq!(json[1]["targets"]["kind"], "workspaces");
+}

@@ -15,6 +15,7 @@
 
 mod git;
 mod monitor;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -173,6 +174,8 @@ pub enum HookStatus {
     TimedOut,
     /// Could not start.
     Error,
+    /// Stopped by the caller's cancellation flag.
+    Cancelled,
 }
 
 /// One hook execution.
@@ -203,6 +206,8 @@ pub struct HookRunReport {
     pub executions: Vec<HookExecution>,
     /// Enabled hooks not run because an earlier one failed.
     pub not_run: Vec<String>,
+    /// Problems that did not affect the outcome (e.g. the log could not be written).
+    pub warnings: Vec<String>,
 }
 
 /// One problem found by [`HookManager::validate`].
@@ -235,6 +240,7 @@ pub struct HookManager {
     root: PathBuf,
     ggen: String,
     timeout: Duration,
+    cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl HookManager {
@@ -244,7 +250,16 @@ impl HookManager {
             root: root.into(),
             ggen: "ggen".into(),
             timeout: crate::plan::DEFAULT_TIMEOUT,
+            cancel: None,
         }
+    }
+
+    /// A flag that, once true, kills the running hook's process group (the CLI's SIGINT
+    /// handler sets it) and stops the run.
+    #[must_use]
+    pub fn with_cancel(mut self, cancel: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Self {
+        self.cancel = Some(cancel);
+        self
     }
 
     /// The ggen program installed scripts call (the CLI passes `std::env::current_exe()`).
@@ -361,9 +376,14 @@ impl HookManager {
             script_removed: None,
             restored: None,
         };
+        // Locate the hooks directory before changing anything: a failure leaves all as it was.
+        let hooks_dir = if record.event.is_git() && last_of_event {
+            Some(self.hooks_dir()?)
+        } else {
+            None
+        };
         self.save(records)?;
-        if record.event.is_git() && last_of_event {
-            let dir = self.hooks_dir()?;
+        if let Some(dir) = hooks_dir {
             let script = dir.join(record.event.name());
             let ours = std::fs::read_to_string(&script)
                 .ok()
@@ -497,6 +517,7 @@ impl HookManager {
             ok: true,
             executions: Vec::new(),
             not_run: Vec::new(),
+            warnings: Vec::new(),
         };
         for hook in hooks {
             if !report.ok {
@@ -524,6 +545,7 @@ impl HookManager {
                 args,
                 name: &hook.name,
                 stdin,
+                cancel: self.cancel.as_deref(),
             };
             let result = run_shell(&shell, &mut |stream, line| {
                 reporter.output_line(&step, stream, line);
@@ -534,6 +556,7 @@ impl HookManager {
                 Ok((Exit::Code(c), d)) => (HookStatus::Failed, Some(c), d),
                 Ok((Exit::Signal(_), d)) => (HookStatus::Failed, None, d),
                 Ok((Exit::TimedOut, d)) => (HookStatus::TimedOut, None, d),
+                Ok((Exit::Cancelled, d)) => (HookStatus::Cancelled, None, d),
                 Err(e) => {
                     tail.push(&format!("could not start: {e}"));
                     (HookStatus::Error, None, Duration::ZERO)
@@ -545,16 +568,20 @@ impl HookManager {
                 HookStatus::Failed => StepStatus::Failed,
                 HookStatus::TimedOut => StepStatus::TimedOut,
                 HookStatus::Error => StepStatus::Error,
+                HookStatus::Cancelled => StepStatus::Cancelled,
             };
             reporter.step_finished(&step, step_status, duration_ms, None);
-            self.log(&HookLogEntry {
+            // A log that cannot be written must not block the git operation.
+            if let Err(e) = self.log(&HookLogEntry {
                 time: crate::duration::now_rfc3339(),
                 event,
                 hook: hook.name.clone(),
                 status,
                 duration_ms,
                 exit_code,
-            })?;
+            }) {
+                report.warnings.push(format!("hook log not written: {e}"));
+            }
             report.ok = status == HookStatus::Passed;
             report.executions.push(HookExecution {
                 hook: hook.name.clone(),
@@ -570,143 +597,6 @@ impl HookManager {
             });
         }
         Ok(report)
-    }
-
-    /// Compare records with installed scripts: every git event with records has ggen's
-    /// executable script for this project, calling a ggen that exists; no ggen script is left for
-    /// an event without records; every command parses (`sh -n`); `on-change` hooks have valid
-    /// globs.
-    pub fn validate(&self) -> Result<HookValidation> {
-        let records = self.list()?;
-        let mut issues = Vec::new();
-        let issue = |hook: Option<&str>, event: Option<HookEvent>, problem: String| HookIssue {
-            hook: hook.map(str::to_owned),
-            event,
-            problem,
-        };
-        for r in &records {
-            if let Err(e) = sh_syntax(&r.command) {
-                issues.push(issue(
-                    Some(&r.name),
-                    Some(r.event),
-                    format!("command does not parse: {e}"),
-                ));
-            }
-            if r.event == HookEvent::OnChange {
-                if r.watch.is_empty() {
-                    issues.push(issue(
-                        Some(&r.name),
-                        Some(r.event),
-                        "on-change hook without watch patterns".into(),
-                    ));
-                }
-                for w in &r.watch {
-                    if let Err(e) = crate::fileset::check_pattern(w) {
-                        issues.push(issue(Some(&r.name), Some(r.event), format!("watch: {e}")));
-                    }
-                }
-            }
-        }
-        let needs_git = records.iter().any(|r| r.event.is_git());
-        let hooks_dir = match self.hooks_dir() {
-            Ok(d) => Some(d),
-            Err(e) => {
-                if needs_git {
-                    issues.push(issue(
-                        None,
-                        None,
-                        format!("cannot locate the git hooks directory: {e}"),
-                    ));
-                }
-                None
-            }
-        };
-        if let Some(dir) = &hooks_dir {
-            let prefix = git::prefix(&self.root).unwrap_or_default();
-            let mine = if prefix.is_empty() {
-                ".".to_owned()
-            } else {
-                prefix
-            };
-            for event in HookEvent::GIT {
-                let has_records = records.iter().any(|r| r.event == event);
-                let path = dir.join(event.name());
-                let text = std::fs::read_to_string(&path).ok();
-                let info = text.as_deref().and_then(git::read_script);
-                match (has_records, &text, &info) {
-                    (true, None, _) => issues.push(issue(
-                        None,
-                        Some(event),
-                        format!("{} is not installed", path.display()),
-                    )),
-                    (true, Some(_), None) => issues.push(issue(
-                        None,
-                        Some(event),
-                        format!(
-                            "{} is not ggen's script (a foreign hook replaced it)",
-                            path.display()
-                        ),
-                    )),
-                    (true, Some(_), Some(info)) => {
-                        if info.project != mine {
-                            issues.push(issue(
-                                None,
-                                Some(event),
-                                format!(
-                                    "{} belongs to ggen project `{}`",
-                                    path.display(),
-                                    info.project
-                                ),
-                            ));
-                        }
-                        if !git::is_executable(&path) {
-                            issues.push(issue(
-                                None,
-                                Some(event),
-                                format!("{} is not executable", path.display()),
-                            ));
-                        }
-                        if !program_exists(&info.command) {
-                            issues.push(issue(
-                                None,
-                                Some(event),
-                                format!(
-                                    "{} calls `{}`, which cannot be found",
-                                    path.display(),
-                                    info.command
-                                ),
-                            ));
-                        }
-                    }
-                    (false, Some(_), Some(_)) => issues.push(issue(
-                        None,
-                        Some(event),
-                        format!(
-                            "{} is installed but no hook is recorded for {event}",
-                            path.display()
-                        ),
-                    )),
-                    (false, _, _) => {}
-                }
-                let chained = dir.join(format!("{}{CHAINED_SUFFIX}", event.name()));
-                if chained.exists() && !git::is_executable(&chained) {
-                    issues.push(issue(
-                        None,
-                        Some(event),
-                        format!(
-                            "chained hook {} is not executable, so it does not run",
-                            chained.display()
-                        ),
-                    ));
-                }
-            }
-        }
-        Ok(HookValidation {
-            ok: issues.is_empty(),
-            hooks_dir,
-            records: records.len(),
-            issues,
-        })
     }
 
     fn log(&self, entry: &HookLogEntry) -> Result<()> {
@@ -812,7 +702,7 @@ fn validate_new(new: &NewHook, records: &[HookRecord]) -> Result<()> {
 }
 
 /// Check shell syntax with `sh -n`.
-fn sh_syntax(command: &str) -> std::result::Result<(), String> {
+pub(crate) fn sh_syntax(command: &str) -> std::result::Result<(), String> {
     let out = std::process::Command::new("sh")
         .args(["-n", "-c", command])
         .stdin(std::process::Stdio::null())
@@ -823,16 +713,4 @@ fn sh_syntax(command: &str) -> std::result::Result<(), String> {
     } else {
         Err(String::from_utf8_lossy(&out.stderr).trim().to_owned())
     }
-}
-
-/// Whether `program` exists: an executable path, or a name found by `command -v`.
-fn program_exists(program: &str) -> bool {
-    if program.contains('/') {
-        return git::is_executable(Path::new(program));
-    }
-    std::process::Command::new("sh")
-        .args(["-c", "command -v \"$1\" >/dev/null 2>&1", "sh", program])
-        .stdin(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
 }

@@ -33,6 +33,7 @@
 //! `strict`, also when the score is below `min_score` (default 90) or there is no score.
 
 mod builtin;
+mod inspect;
 mod secrets;
 
 use std::collections::BTreeMap;
@@ -257,6 +258,9 @@ pub struct ReadinessOptions {
     pub check_timeout: Duration,
     /// Run only the requirements with these names (all when empty).
     pub only: Vec<String>,
+    /// Set it to true to stop: the running check's process group is killed, it and the checks
+    /// not yet run get status `error` ("cancelled").
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for ReadinessOptions {
@@ -266,6 +270,7 @@ impl Default for ReadinessOptions {
             ggen: PathBuf::from("ggen"),
             check_timeout: Duration::from_secs(600),
             only: Vec::new(),
+            cancel: None,
         }
     }
 }
@@ -478,13 +483,25 @@ pub fn assess(
         };
         reporter.step_started(&step);
         let start = Instant::now();
+        let cancelled = options
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst));
         let outcome = match &req.check {
+            _ if cancelled => Outcome::new(CheckStatus::Error, "not run: cancelled"),
             CheckSpec::Command(cmd) => {
                 reporter.command_started(&step, cmd);
                 let timeout = req
                     .timeout_ms
                     .map_or(options.check_timeout, Duration::from_millis);
-                run_command_check(root, cmd, &env, timeout, false, &step, reporter)
+                let cmd_check = CommandCheck {
+                    dir: root,
+                    env: &env,
+                    timeout,
+                    ggen_codes: false,
+                    cancel: options.cancel.as_deref(),
+                };
+                cmd_check.run(cmd, &step, reporter)
             }
             CheckSpec::Builtin(b) => project.run(*b, &env, reporter, &step),
         };
@@ -492,7 +509,7 @@ pub fn assess(
         let step_status = match outcome.status {
             CheckStatus::Met => StepStatus::Succeeded,
             CheckStatus::Failed => StepStatus::Failed,
-            CheckStatus::Skipped => StepStatus::NoCommands,
+            CheckStatus::Skipped => StepStatus::Skipped,
             CheckStatus::Error => StepStatus::Error,
         };
         reporter.step_finished(&step, step_status, duration_ms, Some(&outcome.message));
@@ -544,59 +561,72 @@ impl Outcome {
     }
 }
 
-/// Run `cmd` in `dir`: exit 0 = met, another exit = failed, timeout or spawn failure = error.
-/// With `ggen_codes` (a ggen command), only exit 1 means failed and other codes (2 = ggen could
-/// not do the check: bad input, I/O, network) mean error.
-pub(crate) fn run_command_check(
-    dir: &Path,
-    cmd: &str,
-    env: &BTreeMap<String, String>,
-    timeout: Duration,
-    ggen_codes: bool,
-    step: &StepRef,
-    reporter: &dyn Reporter,
-) -> Outcome {
-    let mut tail = Tail::new(TAIL_LINES);
-    let shell = ShellCommand {
-        command: cmd,
-        dir,
-        env,
-        timeout,
-        kill_grace: Duration::from_secs(2),
-        args: &[],
-        name: "ggen-check",
-        stdin: None,
-    };
-    let result = run_shell(&shell, &mut |stream, line| {
-        reporter.output_line(step, stream, line);
-        tail.push(line);
-    });
-    let tail = tail.into_vec();
-    match result {
-        Ok((Exit::Code(0), _)) => Outcome::new(CheckStatus::Met, format!("`{cmd}` passed")),
-        Ok((Exit::Code(c), _)) if ggen_codes && c != 1 => Outcome::new(
-            CheckStatus::Error,
-            format!("`{cmd}` could not complete (exit code {c})"),
-        )
-        .with_tail(tail),
-        Ok((Exit::Code(c), _)) => {
-            Outcome::new(CheckStatus::Failed, format!("`{cmd}` exited with code {c}"))
-                .with_tail(tail)
+/// How a command check runs.
+pub(crate) struct CommandCheck<'a> {
+    /// Working directory.
+    pub dir: &'a Path,
+    /// Variables.
+    pub env: &'a BTreeMap<String, String>,
+    /// Timeout.
+    pub timeout: Duration,
+    /// A ggen command: only exit 1 means failed; other non-zero codes (2 = ggen could not do
+    /// the check: bad input, I/O, network) mean error.
+    pub ggen_codes: bool,
+    /// Cancellation flag.
+    pub cancel: Option<&'a std::sync::atomic::AtomicBool>,
+}
+
+impl CommandCheck<'_> {
+    /// Run `cmd`: exit 0 = met, another exit = failed, timeout, cancellation or spawn failure
+    /// = error. The last [`TAIL_LINES`] output lines are kept.
+    pub(crate) fn run(&self, cmd: &str, step: &StepRef, reporter: &dyn Reporter) -> Outcome {
+        let mut tail = Tail::new(TAIL_LINES);
+        let shell = ShellCommand {
+            command: cmd,
+            dir: self.dir,
+            env: self.env,
+            timeout: self.timeout,
+            kill_grace: Duration::from_secs(2),
+            args: &[],
+            name: "ggen-check",
+            stdin: None,
+            cancel: self.cancel,
+        };
+        let result = run_shell(&shell, &mut |stream, line| {
+            reporter.output_line(step, stream, line);
+            tail.push(line);
+        });
+        let tail = tail.into_vec();
+        match result {
+            Ok((Exit::Code(0), _)) => Outcome::new(CheckStatus::Met, format!("`{cmd}` passed")),
+            Ok((Exit::Code(c), _)) if self.ggen_codes && c != 1 => Outcome::new(
+                CheckStatus::Error,
+                format!("`{cmd}` could not complete (exit code {c})"),
+            )
+            .with_tail(tail),
+            Ok((Exit::Code(c), _)) => {
+                Outcome::new(CheckStatus::Failed, format!("`{cmd}` exited with code {c}"))
+                    .with_tail(tail)
+            }
+            Ok((Exit::Signal(s), _)) => Outcome::new(
+                CheckStatus::Failed,
+                format!("`{cmd}` was killed by signal {s}"),
+            )
+            .with_tail(tail),
+            Ok((Exit::TimedOut, _)) => Outcome::new(
+                CheckStatus::Error,
+                format!(
+                    "`{cmd}` timed out after {} (killed)",
+                    crate::duration::format_duration(self.timeout)
+                ),
+            )
+            .with_tail(tail),
+            Ok((Exit::Cancelled, _)) => {
+                Outcome::new(CheckStatus::Error, format!("`{cmd}` cancelled (killed)"))
+                    .with_tail(tail)
+            }
+            Err(e) => Outcome::new(CheckStatus::Error, format!("could not run `{cmd}`: {e}")),
         }
-        Ok((Exit::Signal(s), _)) => Outcome::new(
-            CheckStatus::Failed,
-            format!("`{cmd}` was killed by signal {s}"),
-        )
-        .with_tail(tail),
-        Ok((Exit::TimedOut, _)) => Outcome::new(
-            CheckStatus::Error,
-            format!(
-                "`{cmd}` timed out after {} (killed)",
-                crate::duration::format_duration(timeout)
-            ),
-        )
-        .with_tail(tail),
-        Err(e) => Outcome::new(CheckStatus::Error, format!("could not run `{cmd}`: {e}")),
     }
 }
 
