@@ -152,6 +152,13 @@ impl Lifecycle {
         options: &RunOptions,
         reporter: &dyn Reporter,
     ) -> Result<RunReport> {
+        let _span = tracing::info_span!(
+            "ggen.lifecycle.run",
+            project = %plan.project,
+            phases = ?plan.requested,
+            env = plan.env.as_deref().unwrap_or("")
+        )
+        .entered();
         let started_at = now_rfc3339();
         let start = Instant::now();
         let store = StateStore::new(&self.root);
@@ -333,6 +340,12 @@ fn run_target(
     let label = step_ref.label();
     let started_at = now_rfc3339();
     let start = Instant::now();
+    let _span = tracing::info_span!(
+        "ggen.lifecycle.phase",
+        phase = %step.phase,
+        workspace = target.workspace.as_deref().unwrap_or("")
+    )
+    .entered();
     reporter.step_started(&step_ref);
     let mut result = StepResult {
         phase: step.phase.clone(),
@@ -345,6 +358,11 @@ fn run_target(
     };
     let finish = |mut result: StepResult, failure: Option<Failure>| -> TargetOutcome {
         result.duration_ms = ms(start.elapsed());
+        tracing::info!(
+            status = ?result.status,
+            duration_ms = result.duration_ms,
+            "phase finished"
+        );
         reporter.step_finished(
             &step_ref,
             result.status,

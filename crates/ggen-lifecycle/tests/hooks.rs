@@ -487,3 +487,35 @@ fn on_change_hooks_run_for_matching_files_and_from_the_watcher() {
             .all(|e| e.event == HookEvent::OnChange && e.status == HookStatus::Passed)
     );
 }
+
+#[test]
+fn hook_commands_find_the_ggen_that_runs_them() {
+    let d = repo();
+    let r = d.path();
+    let bin = tempfile::tempdir().unwrap();
+    let ggen = bin.path().join("ggen");
+    std::fs::write(
+        &ggen,
+        "#!/bin/sh\necho \"ggen called with: $*\" > ggen-called.txt\n",
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&ggen, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let mgr = HookManager::new(r).with_ggen(ggen.to_str().unwrap());
+    mgr.create(hook(
+        "sync",
+        HookEvent::PostMerge,
+        "ggen project diff --check",
+    ))
+    .unwrap();
+    let report = mgr
+        .run(HookEvent::PostMerge, &["0".into()], None, &NullReporter)
+        .unwrap();
+    assert!(report.ok, "{report:?}");
+    assert_eq!(
+        std::fs::read_to_string(r.join("ggen-called.txt")).unwrap(),
+        "ggen called with: project diff --check\n"
+    );
+}

@@ -11,7 +11,9 @@
 //! deletes the record and, when no record remains for the event, ggen's script, restoring a
 //! chained hook. [`HookManager::run`] runs the event's enabled hooks in order (`sh -c`, in the
 //! project directory, with git's hook arguments as `$1`, `$2`, ...), stops at the first failure
-//! and reports it, and appends each execution to `.ggen/hooks.log` (JSON lines).
+//! and reports it, and appends each execution to `.ggen/hooks.log` (JSON lines). Hook commands
+//! get `GGEN_HOOK_EVENT` and `GGEN_HOOK_NAME`, and, when the configured ggen is an absolute path,
+//! its directory first on `PATH` (so `ggen project diff --check` runs that same ggen).
 
 mod git;
 mod monitor;
@@ -503,6 +505,20 @@ impl HookManager {
         self.run_records(event, &hooks, args, stdin, &[], reporter)
     }
 
+    /// `PATH` with the directory of the configured ggen first, when it is an absolute path, so
+    /// that a hook command written as `ggen …` runs the same ggen that runs the hook.
+    fn path_with_ggen(&self) -> Option<String> {
+        let ggen = Path::new(&self.ggen);
+        let dir = ggen.parent().filter(|_| ggen.is_absolute())?;
+        let mut parts = vec![dir.to_path_buf()];
+        if let Some(current) = std::env::var_os("PATH") {
+            parts.extend(std::env::split_paths(&current));
+        }
+        std::env::join_paths(parts)
+            .ok()
+            .map(|p| p.to_string_lossy().into_owned())
+    }
+
     fn run_records(
         &self,
         event: HookEvent,
@@ -533,6 +549,9 @@ impl HookManager {
             reporter.command_started(&step, &hook.command);
             let mut env: std::collections::BTreeMap<String, String> =
                 extra_env.iter().cloned().collect();
+            if let Some(path) = self.path_with_ggen() {
+                env.insert("PATH".into(), path);
+            }
             env.insert("GGEN_HOOK_EVENT".into(), event.name().into());
             env.insert("GGEN_HOOK_NAME".into(), hook.name.clone());
             let mut tail = Tail::new(crate::readiness::TAIL_LINES);
@@ -570,6 +589,13 @@ impl HookManager {
                 HookStatus::Error => StepStatus::Error,
                 HookStatus::Cancelled => StepStatus::Cancelled,
             };
+            tracing::info!(
+                event = event.name(),
+                hook = %hook.name,
+                status = ?status,
+                duration_ms,
+                "hook finished"
+            );
             reporter.step_finished(&step, step_status, duration_ms, None);
             // A log that cannot be written must not block the git operation.
             if let Err(e) = self.log(&HookLogEntry {

@@ -512,6 +512,12 @@ pub fn assess(
             CheckStatus::Skipped => StepStatus::Skipped,
             CheckStatus::Error => StepStatus::Error,
         };
+        tracing::info!(
+            check = %req.name,
+            status = ?outcome.status,
+            duration_ms,
+            "readiness check finished"
+        );
         reporter.step_finished(&step, step_status, duration_ms, Some(&outcome.message));
         checks.push(CheckResult {
             name: req.name.clone(),
