@@ -13,6 +13,9 @@
 //! Every result type derives `Serialize` for `--json` output. Errors are [`Error`], which
 //! implements [`ggen_core::Diagnostic`].
 //!
+//! Unix only: commands run with `sh -c` in their own process group (killed as a whole on
+//! timeout or cancellation), hooks are POSIX `sh` scripts.
+//!
 //! ```no_run
 //! use ggen_lifecycle::{Lifecycle, RunOptions, WriterReporter};
 //! # fn main() -> Result<(), ggen_lifecycle::Error> {

@@ -239,10 +239,7 @@ command = 'echo should-not-run > after.txt'
         ..RunOptions::default()
     };
     let reporter = RecordingReporter::new();
-    let start = Instant::now();
     let err = lc.run(&phases(&["after"]), &opts, &reporter).unwrap_err();
-    // Only a sanity bound (the command would otherwise take 60 s), not a performance claim.
-    assert!(start.elapsed() < Duration::from_secs(30));
     assert_eq!(err.code(), "lifecycle-timeout");
     assert_eq!(
         err.to_string(),
