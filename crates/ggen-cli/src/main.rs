@@ -30,18 +30,18 @@ fn main() -> ExitCode {
     };
     logging::init(&cli.global);
     let style = Style::new(cli.global.color);
-    if let Some(dir) = &cli.global.directory {
-        if let Err(e) = std::env::set_current_dir(dir) {
-            emit_error(
-                &cli.global,
-                style,
-                &CmdError::new(
-                    "io",
-                    format!("cannot change to directory {}: {e}", dir.display()),
-                ),
-            );
-            return ExitCode::from(output::exit::ERROR);
-        }
+    if let Some(dir) = &cli.global.directory
+        && let Err(e) = std::env::set_current_dir(dir)
+    {
+        emit_error(
+            &cli.global,
+            style,
+            &CmdError::new(
+                "io",
+                format!("cannot change to directory {}: {e}", dir.display()),
+            ),
+        );
+        return ExitCode::from(output::exit::ERROR);
     }
     let ctx = cmd::Ctx {
         global: cli.global.clone(),

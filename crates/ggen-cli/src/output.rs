@@ -151,10 +151,10 @@ impl Style {
 pub fn print_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
     let result = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-    if let Err(e) = result {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
+    if let Err(e) = result
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
     }
 }
 
@@ -186,14 +186,12 @@ pub fn emit(global: &GlobalArgs, report: &Report) {
             "{}\n",
             serde_json::to_string_pretty(&doc).unwrap_or_default()
         ));
-    } else if !global.quiet || report.exit != exit::OK {
-        if !report.human.is_empty() {
-            let mut h = report.human.clone();
-            if !h.ends_with('\n') {
-                h.push('\n');
-            }
-            print_stdout(&h);
+    } else if (!global.quiet || report.exit != exit::OK) && !report.human.is_empty() {
+        let mut h = report.human.clone();
+        if !h.ends_with('\n') {
+            h.push('\n');
         }
+        print_stdout(&h);
     }
 }
 

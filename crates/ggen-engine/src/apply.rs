@@ -75,13 +75,13 @@ pub fn apply(ws: &Workspace, plan: &Plan) -> Result<ApplyReport, EngineError> {
         let Some(content) = &e.content else {
             continue;
         };
-        if e.backup {
-            if let Some(old) = &e.old {
-                let mut bak = e.abs.clone().into_os_string();
-                bak.push(".bak");
-                ggen_core::fs::write_atomic(std::path::Path::new(&bak), old.as_bytes())
-                    .map_err(|err| EngineError::io(format!("{}.bak", e.path), err))?;
-            }
+        if e.backup
+            && let Some(old) = &e.old
+        {
+            let mut bak = e.abs.clone().into_os_string();
+            bak.push(".bak");
+            ggen_core::fs::write_atomic(std::path::Path::new(&bak), old.as_bytes())
+                .map_err(|err| EngineError::io(format!("{}.bak", e.path), err))?;
         }
         ggen_core::fs::write_atomic(&e.abs, content.as_bytes())
             .map_err(|err| EngineError::io(&e.path, err))?;
@@ -91,12 +91,12 @@ pub fn apply(ws: &Workspace, plan: &Plan) -> Result<ApplyReport, EngineError> {
         run_hook(ws, &h.template, h.line, &h.command)?;
         report.hooks_run += 1;
     }
-    if plan.receipt_changed {
-        if let (Some(path), Some(receipt)) = (&ws.receipt_path, &plan.receipt) {
-            ggen_core::fs::write_atomic(path, receipt.to_json().as_bytes())
-                .map_err(|e| EngineError::io(".ggen/receipt.json", e))?;
-            report.receipt_written = true;
-        }
+    if plan.receipt_changed
+        && let (Some(path), Some(receipt)) = (&ws.receipt_path, &plan.receipt)
+    {
+        ggen_core::fs::write_atomic(path, receipt.to_json().as_bytes())
+            .map_err(|e| EngineError::io(".ggen/receipt.json", e))?;
+        report.receipt_written = true;
     }
     Ok(report)
 }

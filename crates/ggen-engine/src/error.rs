@@ -33,10 +33,10 @@ pub enum EngineError {
     },
     /// An RDF or SPARQL problem.
     #[error(transparent)]
-    Graph(#[from] GraphError),
+    Graph(Box<GraphError>),
     /// A template problem.
     #[error(transparent)]
-    Template(#[from] TemplateError),
+    Template(Box<TemplateError>),
     /// A problem tied to one template, with its location.
     #[error("{location}: {message}")]
     InTemplate {
@@ -119,6 +119,18 @@ pub enum EngineError {
         /// What is missing.
         message: String,
     },
+}
+
+impl From<GraphError> for EngineError {
+    fn from(e: GraphError) -> Self {
+        Self::Graph(Box::new(e))
+    }
+}
+
+impl From<TemplateError> for EngineError {
+    fn from(e: TemplateError) -> Self {
+        Self::Template(Box::new(e))
+    }
 }
 
 impl EngineError {

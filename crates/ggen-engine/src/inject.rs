@@ -76,10 +76,10 @@ pub fn inject(
     }
     let mut lines: Vec<&str> = target.split_inclusive('\n').collect();
     let terminated = |lines: &mut Vec<String>| {
-        if let Some(last) = lines.last_mut() {
-            if !last.ends_with('\n') {
-                last.push_str(eol);
-            }
+        if let Some(last) = lines.last_mut()
+            && !last.ends_with('\n')
+        {
+            last.push_str(eol);
         }
     };
     let find = |re: &str| -> Result<Option<usize>, String> {

@@ -49,15 +49,15 @@ fn ms(since: Instant) -> f64 {
 /// Load the project graph: project sources and pack sources, canonicalized.
 pub fn load_graph(ws: &Workspace, progress: &dyn Progress) -> Result<Graph, EngineError> {
     let _span = tracing::info_span!("load").entered();
-    if let Some((m, _)) = &ws.manifest {
-        if let Some(endpoint) = &m.graph.endpoint {
-            return Err(EngineError::Unsupported {
-                location: ggen_core::Location::file(MANIFEST_FILE),
-                message: format!(
-                    "remote SPARQL endpoints ({endpoint}) arrive with the graph-toolkit issue"
-                ),
-            });
-        }
+    if let Some((m, _)) = &ws.manifest
+        && let Some(endpoint) = &m.graph.endpoint
+    {
+        return Err(EngineError::Unsupported {
+            location: ggen_core::Location::file(MANIFEST_FILE),
+            message: format!(
+                "remote SPARQL endpoints ({endpoint}) arrive with the graph-toolkit issue"
+            ),
+        });
     }
     let total = ws.sources.len() + ws.packs.iter().map(|p| p.sources.len()).sum::<usize>();
     progress.begin("load", Some(total as u64));
@@ -170,6 +170,7 @@ pub fn plan(
             })
             .collect(),
         outputs,
+        partial: !opts.only.is_empty(),
     };
     let receipt_changed = ws.receipt_path.is_some()
         && old.as_ref().map(Receipt::to_json) != Some(new_receipt.to_json());

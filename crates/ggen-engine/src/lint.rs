@@ -72,6 +72,23 @@ fn projection(q: &Query) -> Option<Vec<String>> {
     }
 }
 
+/// The file position of the first use of `expr` in the body (the whole template name otherwise).
+fn locate(template: &Template, expr: &str) -> Location {
+    let file = template.body_file.clone();
+    for (i, line) in template.body.lines().enumerate() {
+        if let Some(col) = line.find(expr) {
+            let before_ok = line
+                .get(..col)
+                .and_then(|b| b.chars().last())
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.'));
+            if before_ok {
+                return Location::at(file, template.body_line + i as u64, col as u64 + 1);
+            }
+        }
+    }
+    Location::file(file)
+}
+
 /// Lint one template file. `vars` are the project's variables, `prefixes` the project's prefixes.
 pub fn lint(
     path: &Path,
@@ -185,11 +202,11 @@ pub fn lint(
                 .with_source(name, q.line, q.indent);
             match parse_query(&text, &opts) {
                 Ok(parsed) => {
-                    let form_ok = match (key, &parsed) {
-                        ("sparql", Query::Select { .. } | Query::Ask { .. }) => true,
-                        ("construct", Query::Construct { .. }) => true,
-                        _ => false,
-                    };
+                    let form_ok = matches!(
+                        (key, &parsed),
+                        ("sparql", Query::Select { .. } | Query::Ask { .. })
+                            | ("construct", Query::Construct { .. })
+                    );
                     if !form_ok {
                         findings.push(Finding {
                             severity: Severity::Error,
@@ -263,35 +280,36 @@ pub fn lint(
                 findings.push(Finding {
                     severity: Severity::Error,
                     code: "template-undefined".into(),
-                    location: Location::file(name),
+                    location: locate(&template, &used),
                     message: "`row` is only defined under `foreach:`".into(),
                 });
-            } else if let (Some(vars), Some(field)) = (&row_vars, second) {
-                if !vars.iter().any(|v| v == field) && field != "term" {
-                    findings.push(Finding {
-                        severity: Severity::Error,
-                        code: "template-undefined".into(),
-                        location: Location::file(name),
-                        message: format!(
-                            "`row.{field}` is not a variable of query `{}` (it has: {})",
-                            fm.foreach.as_deref().unwrap_or(""),
-                            vars.join(", ")
-                        ),
-                    });
-                }
+            } else if let (Some(vars), Some(field)) = (&row_vars, second)
+                && !vars.iter().any(|v| v == field)
+                && field != "term"
+            {
+                findings.push(Finding {
+                    severity: Severity::Error,
+                    code: "template-undefined".into(),
+                    location: locate(&template, &used),
+                    message: format!(
+                        "`row.{field}` is not a variable of query `{}` (it has: {})",
+                        fm.foreach.as_deref().unwrap_or(""),
+                        vars.join(", ")
+                    ),
+                });
             }
             continue;
         }
         if head == "sparql_results" {
-            if let Some(q) = second {
-                if !projections.contains_key(q) {
-                    findings.push(Finding {
-                        severity: Severity::Error,
-                        code: "template-undefined".into(),
-                        location: Location::file(name),
-                        message: format!("`sparql_results.{q}` names no query"),
-                    });
-                }
+            if let Some(q) = second
+                && !projections.contains_key(q)
+            {
+                findings.push(Finding {
+                    severity: Severity::Error,
+                    code: "template-undefined".into(),
+                    location: locate(&template, &used),
+                    message: format!("`sparql_results.{q}` names no query"),
+                });
             }
             continue;
         }
@@ -299,7 +317,7 @@ pub fn lint(
             findings.push(Finding {
                 severity: Severity::Error,
                 code: "template-undefined".into(),
-                location: Location::file(name),
+                location: locate(&template, &used),
                 message: format!(
                     "`{head}` is not defined (declare it under `vars:` or in ggen.toml [vars])"
                 ),
@@ -307,7 +325,12 @@ pub fn lint(
         }
     }
     findings.sort_by(|a, b| {
-        (a.severity, &a.location.line, &a.message).cmp(&(b.severity, &b.location.line, &b.message))
+        (a.severity, a.location.line, a.location.column, &a.message).cmp(&(
+            b.severity,
+            b.location.line,
+            b.location.column,
+            &b.message,
+        ))
     });
     findings.dedup();
     findings

@@ -508,7 +508,7 @@ fn relocate_inline(e: GraphError, header_lines: u64, first_line: u64, indent: u6
                 .line
                 .map(|l| l.saturating_sub(header_lines) + first_line - 1);
             let column = location.column.map(|c| c + indent);
-            EngineError::Graph(GraphError::Syntax {
+            EngineError::from(GraphError::Syntax {
                 location: ggen_core::Location {
                     file: location.file,
                     line,

@@ -82,7 +82,12 @@ pub(crate) fn try_noop(
     old: &Receipt,
     opts: &GenOptions,
 ) -> Result<Option<Plan>, EngineError> {
-    if !opts.only.is_empty() || opts.format || ws.auto_format || old.ggen != crate::VERSION {
+    if old.partial
+        || !opts.only.is_empty()
+        || opts.format
+        || ws.auto_format
+        || old.ggen != crate::VERSION
+    {
         return Ok(None);
     }
     if ws.manifest.as_ref().map(|(_, h)| h) != old.manifest.as_ref() || ws.vars != old.vars {

@@ -230,6 +230,8 @@ fn query_syntax_error(raw: &str, text: &str, opts: &QueryOptions) -> GraphError 
     match parsed {
         Some((line, column, message)) => {
             let message = readable_message(&message, text, line, column);
+            // peg reports "end of input" failures after trailing whitespace; point at the last token.
+            let (line, column) = clamp_to_last_token(text, line, column);
             let location = Some(match &opts.source {
                 Some((file, first, indent)) => {
                     Location::at(file, first + line - 1, column + indent)
@@ -254,6 +256,31 @@ fn query_syntax_error(raw: &str, text: &str, opts: &QueryOptions) -> GraphError 
             message: raw.to_owned(),
         },
     }
+}
+
+/// When (line, column) lies in trailing whitespace, move it to the last non-blank character.
+fn clamp_to_last_token(text: &str, line: u64, column: u64) -> (u64, u64) {
+    let mut offset = 0usize;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i as u64 + 1 == line {
+            offset += l
+                .chars()
+                .take(usize::try_from(column.saturating_sub(1)).unwrap_or(0))
+                .map(char::len_utf8)
+                .sum::<usize>();
+            break;
+        }
+        offset += l.len();
+    }
+    let rest_blank = text.get(offset..).is_none_or(|r| r.trim().is_empty());
+    if !rest_blank {
+        return (line, column);
+    }
+    let trimmed = text.trim_end();
+    let Some(last) = trimmed.char_indices().last().map(|(i, _)| i) else {
+        return (line, column);
+    };
+    ggen_core::line_col_of_offset(text, last)
 }
 
 /// Whether the solutions of this query come in an order the query itself defines.
@@ -313,7 +340,9 @@ impl Graph {
                 }
                 if !ordered {
                     rows.sort_by_cached_key(|r| {
-                        r.iter().map(|c| c.as_ref().map(ToString::to_string)).collect::<Vec<_>>()
+                        r.iter()
+                            .map(|c| c.as_ref().map(ToString::to_string))
+                            .collect::<Vec<_>>()
                     });
                 }
                 QueryOutput::Solutions(Solutions { variables, rows })

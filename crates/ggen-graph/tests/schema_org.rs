@@ -1,3 +1,9 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 //! The five syntaxes of schema.org 30.0 load to the same dataset.
 
 use std::path::PathBuf;

@@ -189,8 +189,7 @@ pub fn split(source: &str) -> Option<(&str, &str, u64)> {
         .or_else(|| source.strip_prefix("---\n"))?;
     // Find the closing `---` line.
     let mut offset = 0usize;
-    let mut line = 2u64;
-    for l in after_open.split_inclusive('\n') {
+    for (line, l) in (2u64..).zip(after_open.split_inclusive('\n')) {
         let trimmed = l.trim_end_matches(['\n', '\r']);
         if trimmed == "---" {
             let yaml = after_open.get(..offset)?;
@@ -198,9 +197,7 @@ pub fn split(source: &str) -> Option<(&str, &str, u64)> {
             return Some((yaml, body, line + 1));
         }
         offset += l.len();
-        line += 1;
     }
-    // A closing line without a trailing newline at the very end.
     None
 }
 
@@ -347,37 +344,37 @@ fn parse_injection(
     };
     let mut positions: Vec<(&str, InjectPosition)> = Vec::new();
     for key in ["before", "after"] {
-        if let Some(v) = raw.get(key) {
-            if let Some(re) = cx.opt_string(key, v.clone())? {
-                regex::Regex::new(&re).map_err(|e| {
-                    cx.err(
-                        key,
-                        &format!("`{key}` is not a valid regular expression: {e}"),
-                    )
-                })?;
-                positions.push((
+        if let Some(v) = raw.get(key)
+            && let Some(re) = cx.opt_string(key, v.clone())?
+        {
+            regex::Regex::new(&re).map_err(|e| {
+                cx.err(
                     key,
-                    if key == "before" {
-                        InjectPosition::Before(re)
-                    } else {
-                        InjectPosition::After(re)
-                    },
-                ));
-            }
+                    &format!("`{key}` is not a valid regular expression: {e}"),
+                )
+            })?;
+            positions.push((
+                key,
+                if key == "before" {
+                    InjectPosition::Before(re)
+                } else {
+                    InjectPosition::After(re)
+                },
+            ));
         }
     }
     for key in ["prepend", "append"] {
-        if let Some(v) = raw.get(key) {
-            if cx.boolean(key, v.clone())? {
-                positions.push((
-                    key,
-                    if key == "prepend" {
-                        InjectPosition::Prepend
-                    } else {
-                        InjectPosition::Append
-                    },
-                ));
-            }
+        if let Some(v) = raw.get(key)
+            && cx.boolean(key, v.clone())?
+        {
+            positions.push((
+                key,
+                if key == "prepend" {
+                    InjectPosition::Prepend
+                } else {
+                    InjectPosition::Append
+                },
+            ));
         }
     }
     if let Some(v) = raw.get("at_line") {
@@ -416,9 +413,10 @@ fn parse_injection(
         return Ok(None);
     }
     if positions.len() > 1 {
-        let names: Vec<&str> = positions.iter().map(|(k, _)| *k).collect();
+        let mut names: Vec<&str> = positions.iter().map(|(k, _)| *k).collect();
+        names.sort_by_key(|k| cx.key_lines.get(*k).copied().unwrap_or(0));
         return Err(cx.err(
-            names.get(1).copied().unwrap_or("inject"),
+            names.last().copied().unwrap_or("inject"),
             &format!(
                 "give exactly one injection position; found {}",
                 names.join(", ")
@@ -647,10 +645,10 @@ fn kind(v: &Json) -> &'static str {
 fn short_yaml_message(full: &str) -> String {
     let first = full.lines().next().unwrap_or(full);
     let first = first.strip_prefix("error: ").unwrap_or(first);
-    if first.starts_with("line ") {
-        if let Some(i) = first.find(": ") {
-            return first.get(i + 2..).unwrap_or(first).to_owned();
-        }
+    if first.starts_with("line ")
+        && let Some(i) = first.find(": ")
+    {
+        return first.get(i + 2..).unwrap_or(first).to_owned();
     }
     first.to_owned()
 }

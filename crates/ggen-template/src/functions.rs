@@ -130,14 +130,13 @@ fn register_code(env: &mut Environment<'static>, shared: &Arc<Shared>) {
         let raw = text_of(&v);
         let iri = s.prefixes.expand(&raw).unwrap_or(raw);
         let found = s.types.lookup(&lang, &iri).map_err(|e| invalid(e.to_string()))?;
-        if found.fallback {
-            if let Ok(mut w) = s.warnings.lock() {
+        if found.fallback
+            && let Ok(mut w) = s.warnings.lock() {
                 w.insert(format!(
                     "{}: no {lang} type for datatype <{iri}>; used `{}` (map it in ggen.toml [types.{lang}])",
                     s.template_name, found.ty
                 ));
             }
-        }
         Ok(found.ty)
     });
     env.add_filter("ident", |v: Value, lang: String| -> Result<String, Error> {

@@ -215,7 +215,7 @@ mod tests {
         let rows = rows_value(&solutions());
         env.render_str(
             src,
-            context! { rows => rows, row => rows.get_item_by_index(0).unwrap() },
+            context! { row => rows.get_item_by_index(0).unwrap(), rows => rows },
         )
     }
 

@@ -180,9 +180,13 @@ fn results_json(out: &QueryOutput) -> serde_json::Value {
         Term::Literal(l) => {
             let mut v = json!({ "type": "literal", "value": l.value() });
             if let Some(lang) = l.language() {
-                v["xml:lang"] = json!(lang);
-            } else if l.datatype().as_str() != "http://www.w3.org/2001/XMLSchema#string" {
-                v["datatype"] = json!(l.datatype().as_str());
+                if let Some(m) = v.as_object_mut() {
+                    m.insert("xml:lang".into(), json!(lang));
+                }
+            } else if l.datatype().as_str() != "http://www.w3.org/2001/XMLSchema#string"
+                && let Some(m) = v.as_object_mut()
+            {
+                m.insert("datatype".into(), json!(l.datatype().as_str()));
             }
             v
         }

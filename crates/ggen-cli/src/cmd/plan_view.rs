@@ -105,10 +105,8 @@ pub fn json(plan: &Plan, with_diffs: bool, applied: Option<&ApplyReport>) -> Val
         .iter()
         .map(|e| {
             let mut v = serde_json::to_value(e).unwrap_or(Value::Null);
-            if with_diffs {
-                if let Value::Object(m) = &mut v {
-                    m.insert("diff".into(), json!(e.diff()));
-                }
+            if with_diffs && let Value::Object(m) = &mut v {
+                m.insert("diff".into(), json!(e.diff()));
             }
             v
         })

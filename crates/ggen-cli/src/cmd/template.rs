@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, cmd: TemplateCommand) -> Result<Report, CmdError> {
                         let rel = ggen_engine::InputFile {
                             rel: abs
                                 .strip_prefix(&ws.root)
-                                .map(|p| ggen_core::fs::slash_path(p))
+                                .map(ggen_core::fs::slash_path)
                                 .unwrap_or_else(|_| abs.display().to_string()),
                             abs: abs.clone(),
                         };
@@ -89,7 +89,7 @@ pub fn run(ctx: &Ctx, cmd: TemplateCommand) -> Result<Report, CmdError> {
 }
 
 /// Template files: given ones, or the project's.
-fn project_templates(ctx: &Ctx) -> Result<(Vec<(PathBuf, String)>, Option<Workspace>), CmdError> {
+fn project_templates(ctx: &Ctx) -> Result<Vec<(PathBuf, String)>, CmdError> {
     let root = ctx.project_root()?;
     let ws = Workspace::from_project(&root, &Default::default())?;
     let files = ws
@@ -97,7 +97,7 @@ fn project_templates(ctx: &Ctx) -> Result<(Vec<(PathBuf, String)>, Option<Worksp
         .iter()
         .map(|t| (t.abs.clone(), t.rel.clone()))
         .collect();
-    Ok((files, Some(ws)))
+    Ok(files)
 }
 
 fn list(ctx: &Ctx, dir: Option<PathBuf>) -> Result<Report, CmdError> {
@@ -114,7 +114,7 @@ fn list(ctx: &Ctx, dir: Option<PathBuf>) -> Result<Report, CmdError> {
                 })
                 .collect()
         }
-        None => project_templates(ctx)?.0,
+        None => project_templates(ctx)?,
     };
     let mut rows = Vec::new();
     let mut human = String::new();
@@ -247,7 +247,7 @@ fn lint(ctx: &Ctx, templates: Vec<PathBuf>) -> Result<Report, CmdError> {
         .map(|root| Workspace::from_project(&root, &Default::default()))
         .transpose()?;
     let files: Vec<(PathBuf, String)> = if templates.is_empty() {
-        project_templates(ctx)?.0
+        project_templates(ctx)?
     } else {
         templates
             .iter()

@@ -8,7 +8,10 @@ use assert_cmd::Command;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// A `ggen` command isolated from the user's home, config and cache.
@@ -28,7 +31,13 @@ pub fn ggen(dir: &Path, home: &Path) -> Command {
 pub fn copy_project(from: &Path, to: &Path) {
     for entry in walk(from) {
         let rel = entry.strip_prefix(from).unwrap();
-        let first = rel.components().next().unwrap().as_os_str().to_string_lossy().into_owned();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy()
+            .into_owned();
         if first == "generated" || first == ".ggen" {
             continue;
         }
@@ -61,7 +70,15 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walk(dir)
         .into_iter()
-        .map(|p| (p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"), std::fs::read(&p).unwrap()))
+        .map(|p| {
+            (
+                p.strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                std::fs::read(&p).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -69,13 +86,23 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 pub fn mtimes(dir: &Path) -> BTreeMap<String, std::time::SystemTime> {
     walk(dir)
         .into_iter()
-        .map(|p| (p.strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::metadata(&p).unwrap().modified().unwrap()))
+        .map(|p| {
+            (
+                p.strip_prefix(dir).unwrap().to_string_lossy().into_owned(),
+                std::fs::metadata(&p).unwrap().modified().unwrap(),
+            )
+        })
         .collect()
 }
 
 /// Parse stdout as one JSON document.
 pub fn json(out: &std::process::Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not one JSON document ({e}):\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
 }
 
 /// A fresh temporary directory holding a copy of `examples/shop`, and a fake home.
@@ -88,7 +115,10 @@ impl Shop {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         copy_project(&repo_root().join("examples/shop"), dir.path());
-        Self { dir, home: tempfile::tempdir().unwrap() }
+        Self {
+            dir,
+            home: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub fn path(&self) -> &Path {
