@@ -81,18 +81,7 @@ impl Renderer {
             sources: Mutex::new(BTreeMap::new()),
             search_dirs,
         });
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-        // Code generation wants block tags not to leave blank lines or indentation behind.
-        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
-            .keep_trailing_newline(true)
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .build()
-        {
-            env.set_syntax(syntax);
-        }
+        let mut env = base_env();
         functions::register(&mut env, &shared);
         let loader_shared = shared.clone();
         env.set_loader(move |name| load_partial(&loader_shared, name));
@@ -386,6 +375,35 @@ fn load_partial(shared: &Shared, name: &str) -> Result<Option<String>, minijinja
         }
     }
     Ok(None)
+}
+
+/// A minijinja environment configured for code generation: strict undefined variables, no
+/// auto-escaping, booleans printed as `true`/`false`, trailing newlines kept, block tags that
+/// leave no blank lines (`trim_blocks`, `lstrip_blocks`).
+pub(crate) fn base_env() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    // Booleans print as their lexical form (`true`/`false`, as in RDF, JSON, Rust, SQL),
+    // not Python's `True`/`False`.
+    env.set_formatter(|out, state, value| {
+        if value.kind() == minijinja::value::ValueKind::Bool {
+            let b = value.is_true();
+            out.write_str(if b { "true" } else { "false" })?;
+            return Ok(());
+        }
+        minijinja::escape_formatter(out, state, value)
+    });
+    // Code generation wants block tags not to leave blank lines or indentation behind.
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
+    env
 }
 
 /// Build a context value: variables by name, `vars`, `project`, `sparql_results`, `template`.
