@@ -406,7 +406,7 @@ impl CacheWriter<'_> {
         {
             return Ok(path);
         }
-        ggen_core::fs::write_atomic(&path, bytes).map_err(io_at(&path))?;
+        crate::fsutil::write_atomic_shared(&path, bytes).map_err(io_at(&path))?;
         Ok(path)
     }
 

@@ -6,6 +6,7 @@ pub mod archive;
 pub mod cache;
 pub mod config;
 mod filelock;
+mod fsutil;
 mod id;
 pub mod index;
 pub mod install;

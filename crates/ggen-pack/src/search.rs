@@ -66,10 +66,14 @@ impl SearchFile {
         Self { version: 1, packs }
     }
 
-    /// Pretty JSON, newline-terminated (one entry per line group, diff-friendly).
+    /// Compact JSON with one pack per line (small, fast to parse, diff-friendly).
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
-        s.push('\n');
+        let mut s = format!("{{\"version\":{},\"packs\":[", self.version);
+        for (i, e) in self.packs.iter().enumerate() {
+            s.push_str(if i == 0 { "\n" } else { ",\n" });
+            s.push_str(&serde_json::to_string(e).unwrap_or_default());
+        }
+        s.push_str("\n]}\n");
         s
     }
 
@@ -339,6 +343,29 @@ mod tests {
                 .is_empty()
         );
         assert_eq!(idx.search(&SearchQuery::new("")).len(), 7);
+    }
+
+    #[test]
+    fn search_file_round_trip() {
+        let f = SearchFile::new(index().entries().to_vec());
+        let text = f.to_json();
+        assert!(
+            text.starts_with("{\"version\":1,\"packs\":[\n{\"id\":\"io.a.rusty\""),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 9);
+        assert_eq!(
+            SearchFile::parse(&text, Path::new("search.json")).unwrap(),
+            f
+        );
+        let empty = SearchFile::new(vec![]).to_json();
+        assert_eq!(
+            SearchFile::parse(&empty, Path::new("s"))
+                .unwrap()
+                .packs
+                .len(),
+            0
+        );
     }
 
     #[test]

@@ -20,9 +20,17 @@ pub(crate) fn de_error(file: &Path, text: &str, err: &toml::de::Error) -> (Locat
     (location, err.message().trim().to_owned())
 }
 
-/// Quote a string for TOML (basic string with escapes).
-pub(crate) fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
+/// Append `s` quoted as a TOML basic string.
+pub(crate) fn quote_into(out: &mut String, s: &str) {
+    if !s
+        .bytes()
+        .any(|b| b == b'"' || b == b'\\' || b < 0x20 || b == 0x7f)
+    {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     out.push('"');
     for c in s.chars() {
         match c {
@@ -38,7 +46,6 @@ pub(crate) fn quote(s: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 #[cfg(test)]
@@ -54,7 +61,9 @@ mod tests {
             "tab\tnew\nline",
             "\u{1}",
         ] {
-            let doc = format!("k = {}\n", quote(s));
+            let mut doc = "k = ".to_owned();
+            quote_into(&mut doc, s);
+            doc.push('\n');
             let t: toml::Table = toml::from_str(&doc).unwrap();
             assert_eq!(t["k"].as_str().unwrap(), s);
         }

@@ -120,7 +120,7 @@ fn changes(old: &Lockfile, new: &Lockfile) -> Vec<Change> {
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), InstallError> {
-    ggen_core::fs::write_atomic(path, text.as_bytes()).map_err(|source| InstallError::Io {
+    crate::fsutil::write_atomic_shared(path, text.as_bytes()).map_err(|source| InstallError::Io {
         path: path.to_owned(),
         source,
     })
@@ -680,7 +680,7 @@ impl Installer {
             if write_lock {
                 match &old_lock_text {
                     Some(t) => {
-                        let _ = ggen_core::fs::write_atomic(&lock_path, t.as_bytes());
+                        let _ = crate::fsutil::write_atomic_shared(&lock_path, t.as_bytes());
                     }
                     None => {
                         let _ = std::fs::remove_file(&lock_path);

@@ -25,10 +25,12 @@ use semver::Version;
 use serde::Deserialize;
 use toml::Spanned;
 
+mod fast;
+
 use crate::filelock::FileLock;
 use crate::id::PackId;
 use crate::index::is_valid_checksum;
-use crate::tomlutil::{de_error, quote, span_location};
+use crate::tomlutil::{de_error, quote_into, span_location};
 
 /// File name of the lockfile.
 pub const LOCKFILE: &str = "ggen.lock";
@@ -196,7 +198,19 @@ impl Lockfile {
     }
 
     /// Parse lockfile text; `file` names it in errors.
+    ///
+    /// Text in the exact canonical form written by [`Lockfile::to_toml`] is read by a dedicated
+    /// reader; anything else (hand edits, other valid TOML, errors) goes through the full TOML
+    /// parser, which yields the same result for valid input and located errors otherwise.
     pub fn parse(text: &str, file: &Path) -> Result<Self, LockfileError> {
+        if let Some(packs) = fast::parse_canonical(text) {
+            return Ok(Self { packs });
+        }
+        Self::parse_toml(text, file)
+    }
+
+    /// Parse with the general TOML parser (used for non-canonical text and for errors).
+    pub(crate) fn parse_toml(text: &str, file: &Path) -> Result<Self, LockfileError> {
         let raw: RawLock = toml::from_str(text).map_err(|e| {
             let (location, message) = de_error(file, text, &e);
             LockfileError::Syntax { location, message }
@@ -298,34 +312,43 @@ impl Lockfile {
 
     /// The lockfile text: header comment, `version = 1`, then `[[pack]]` entries by id.
     pub fn to_toml(&self) -> String {
-        let mut s = String::with_capacity(64 + self.packs.len() * 256);
+        use std::fmt::Write as _;
+        let mut s = String::with_capacity(64 + self.packs.len() * 320);
         s.push_str(HEADER);
-        s.push('\n');
-        s.push_str("version = 1\n");
+        s.push_str("\nversion = 1\n");
+        let mut buf = String::new();
         for p in self.packs.values() {
             s.push_str("\n[[pack]]\nid = ");
-            s.push_str(&quote(p.id.as_str()));
+            quote_into(&mut s, p.id.as_str());
             s.push_str("\nversion = ");
-            s.push_str(&quote(&p.version.to_string()));
+            buf.clear();
+            let _ = write!(buf, "{}", p.version);
+            quote_into(&mut s, &buf);
             s.push_str("\nsource = ");
-            s.push_str(&quote(&p.source));
+            quote_into(&mut s, &p.source);
             s.push_str("\nchecksum = ");
-            s.push_str(&quote(&p.checksum));
+            quote_into(&mut s, &p.checksum);
             s.push('\n');
             if !p.signed_by.is_empty() {
-                let keys: Vec<String> = p.signed_by.iter().map(|k| quote(k)).collect();
                 s.push_str("signed-by = [");
-                s.push_str(&keys.join(", "));
+                for (i, k) in p.signed_by.iter().enumerate() {
+                    if i > 0 {
+                        s.push_str(", ");
+                    }
+                    quote_into(&mut s, k);
+                }
                 s.push_str("]\n");
             }
             if !p.dependencies.is_empty() {
-                let deps: Vec<String> = p
-                    .dependencies
-                    .iter()
-                    .map(|(id, v)| quote(&format!("{id} {v}")))
-                    .collect();
                 s.push_str("dependencies = [");
-                s.push_str(&deps.join(", "));
+                for (i, (id, v)) in p.dependencies.iter().enumerate() {
+                    if i > 0 {
+                        s.push_str(", ");
+                    }
+                    buf.clear();
+                    let _ = write!(buf, "{id} {v}");
+                    quote_into(&mut s, &buf);
+                }
                 s.push_str("]\n");
             }
         }
@@ -334,7 +357,7 @@ impl Lockfile {
 
     /// Write atomically.
     pub fn save(&self, path: &Path) -> Result<(), LockfileError> {
-        ggen_core::fs::write_atomic(path, self.to_toml().as_bytes()).map_err(|source| {
+        crate::fsutil::write_atomic_shared(path, self.to_toml().as_bytes()).map_err(|source| {
             LockfileError::Io {
                 path: path.to_owned(),
                 source,

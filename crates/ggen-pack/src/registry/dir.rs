@@ -69,8 +69,11 @@ impl DirRegistry {
         std::fs::create_dir_all(root.join("packs")).map_err(io_at(root))?;
         let cfg = root.join("config.json");
         if !cfg.exists() {
-            ggen_core::fs::write_atomic(&cfg, RegistryConfig::new(name).to_json().as_bytes())
-                .map_err(io_at(&cfg))?;
+            crate::fsutil::write_atomic_shared(
+                &cfg,
+                RegistryConfig::new(name).to_json().as_bytes(),
+            )
+            .map_err(io_at(&cfg))?;
         }
         Self::open(&root.to_string_lossy())
     }
@@ -166,10 +169,10 @@ impl DirRegistry {
             });
         }
         let apath = self.archive_path(&line.id, &line.vers)?;
-        ggen_core::fs::write_atomic(&apath, archive).map_err(io_at(&apath))?;
+        crate::fsutil::write_atomic_shared(&apath, archive).map_err(io_at(&apath))?;
         lines.push(line.clone());
         let ipath = self.index_path(&line.id);
-        ggen_core::fs::write_atomic(&ipath, render_index_file(&lines).as_bytes())
+        crate::fsutil::write_atomic_shared(&ipath, render_index_file(&lines).as_bytes())
             .map_err(io_at(&ipath))?;
         self.update_search(&line.id, &lines)
     }
@@ -194,7 +197,7 @@ impl DirRegistry {
         line.yanked = yanked;
         let out = line.clone();
         let ipath = self.index_path(id);
-        ggen_core::fs::write_atomic(&ipath, render_index_file(&lines).as_bytes())
+        crate::fsutil::write_atomic_shared(&ipath, render_index_file(&lines).as_bytes())
             .map_err(io_at(&ipath))?;
         self.update_search(id, &lines)?;
         Ok(out)
@@ -237,7 +240,7 @@ impl DirRegistry {
 
     fn write_search(&self, file: &SearchFile) -> Result<(), RegistryError> {
         let p = self.root.join("search.json");
-        ggen_core::fs::write_atomic(&p, file.to_json().as_bytes()).map_err(io_at(&p))
+        crate::fsutil::write_atomic_shared(&p, file.to_json().as_bytes()).map_err(io_at(&p))
     }
 
     fn read_search(&self) -> Result<Option<SearchFile>, RegistryError> {
@@ -258,6 +261,66 @@ impl DirRegistry {
             file.packs.push(e);
         }
         self.write_search(&SearchFile::new(file.packs))
+    }
+}
+
+/// Check a publish request: the archive's SHA-256 is the line's checksum, the archive passes the
+/// fail-closed reader, and the line agrees with the archive's manifest (id, version,
+/// dependencies, ggen requirement, description, keywords, categories, license) and is not
+/// yanked. Returns the manifest. The registry server performs the same checks.
+pub fn check_publish(
+    archive: &[u8],
+    line: &IndexLine,
+    limits: &Limits,
+) -> Result<Manifest, RegistryError> {
+    let bad = |message: String| RegistryError::Malformed {
+        what: "publish request",
+        message,
+    };
+    let actual = ggen_core::hash::sha256_checksum(archive);
+    if actual != line.cksum {
+        return Err(bad(format!(
+            "checksum mismatch: expected {}, actual {actual}",
+            line.cksum
+        )));
+    }
+    let m = manifest_of_archive(archive, limits)?;
+    let expected = IndexLine::from_manifest(&m, &line.cksum, line.sig.clone());
+    let mut differs = Vec::new();
+    if expected.id != line.id {
+        differs.push("id");
+    }
+    if expected.vers != line.vers {
+        differs.push("version");
+    }
+    if expected.deps != line.deps {
+        differs.push("dependencies");
+    }
+    if expected.ggen != line.ggen {
+        differs.push("ggen");
+    }
+    if expected.description != line.description {
+        differs.push("description");
+    }
+    if expected.keywords != line.keywords {
+        differs.push("keywords");
+    }
+    if expected.categories != line.categories {
+        differs.push("categories");
+    }
+    if expected.license != line.license {
+        differs.push("license");
+    }
+    if line.yanked {
+        differs.push("yanked");
+    }
+    if differs.is_empty() {
+        Ok(m)
+    } else {
+        Err(bad(format!(
+            "the metadata does not match the archive's manifest ({})",
+            differs.join(", ")
+        )))
     }
 }
 

@@ -282,11 +282,11 @@ impl HttpRegistry {
         match get(&self.agent, &self.opts, &url, etag, limit)? {
             Fetched::Body { body, etag } => {
                 if let Some(f) = &file {
-                    ggen_core::fs::write_atomic(f, &encode_cached(etag.as_deref(), &body))
+                    crate::fsutil::write_atomic_shared(f, &encode_cached(etag.as_deref(), &body))
                         .map_err(|source| RegistryError::Io {
-                            path: f.clone(),
-                            source,
-                        })?;
+                        path: f.clone(),
+                        source,
+                    })?;
                 }
                 Ok(Some(body))
             }

@@ -7,6 +7,7 @@
 //! [`publish_http`] / [`yank_http`] talk to the registry server API documented in
 //! `docs/registry-api.md`.
 
+mod build;
 mod dir;
 mod http;
 pub mod wire;
@@ -22,7 +23,8 @@ use crate::index::{IndexError, IndexLine};
 use crate::manifest::ManifestError;
 use crate::search::{SearchHit, SearchQuery};
 
-pub use dir::DirRegistry;
+pub use build::build_registry;
+pub use dir::{DirRegistry, check_publish};
 pub use http::{HttpOptions, HttpRegistry, publish_http, yank_http};
 
 /// A source of index lines and archives.
