@@ -77,38 +77,23 @@ fn committed_registry_is_fresh() {
 
 /// Template and source files of an installed pack, as the engine takes them.
 fn pack_input(p: &InstalledPack) -> ggen_engine::PackInput {
-    let m = p.manifest().unwrap();
-    let glob = |pats: &[String]| {
-        let mut b = globset::GlobSetBuilder::new();
-        for g in pats {
-            b.add(globset::Glob::new(g).unwrap());
-        }
-        let set = b.build().unwrap();
-        let mut files: Vec<ggen_engine::InputFile> = tree_hashes(&p.dir)
-            .into_keys()
-            .filter(|rel| set.is_match(rel))
-            .filter(|rel| {
-                !Path::new(rel)
-                    .file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .starts_with('_')
-            })
+    let (m, c) = p.contents().unwrap();
+    let files = |rels: &[String]| {
+        rels.iter()
             .map(|rel| ggen_engine::InputFile {
-                abs: p.dir.join(&rel),
+                abs: p.dir.join(rel),
                 rel: format!("{}/{rel}", m.id),
             })
-            .collect();
-        files.sort_by(|a, b| a.rel.cmp(&b.rel));
-        files
+            .collect::<Vec<_>>()
     };
+    assert!(c.partials.is_empty() || m.id.as_str() == "io.ggen.common-types");
     ggen_engine::PackInput {
         id: m.id.to_string(),
         version: m.version.to_string(),
         checksum: p.locked.checksum.clone(),
         root: p.dir.clone(),
-        templates: glob(&m.templates),
-        sources: glob(&m.graph_sources),
+        templates: files(&c.templates),
+        sources: files(&c.graph_sources),
         vars: m
             .vars
             .iter()

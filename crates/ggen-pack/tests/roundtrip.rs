@@ -351,6 +351,43 @@ fn http_retries_and_status_errors() {
 }
 
 #[test]
+fn a_server_that_never_answers_times_out() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = accepted.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming() {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            held.push(conn); // keep the connection open, never answer
+        }
+    });
+    let opts = HttpOptions {
+        timeout: Duration::from_millis(300),
+        retries: 1,
+        ..fast_http(None)
+    };
+    let e = HttpRegistry::new(&url, opts)
+        .unwrap()
+        .index(&id("io.t.a"))
+        .unwrap_err();
+    assert!(
+        matches!(e, RegistryError::Network { attempts: 2, .. }),
+        "{e}"
+    );
+    assert!(
+        e.to_string().to_lowercase().contains("timeout") || e.to_string().contains("timed out"),
+        "{e}"
+    );
+    assert_eq!(
+        accepted.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "one retry after the timeout"
+    );
+}
+
+#[test]
 fn offline_and_frozen_use_only_the_cache() {
     let t = tempfile::tempdir().unwrap();
     let root = t.path().join("served");

@@ -28,7 +28,7 @@ use crate::cache::{Cache, CacheError, CacheWarning, PackCacheStatus};
 use crate::config::RegistryEntry;
 use crate::id::PackId;
 use crate::lockfile::{LockedPack, LockfileError};
-use crate::manifest::{Manifest, ManifestError, parse_req};
+use crate::manifest::{Manifest, ManifestError, PackContents, parse_req};
 use crate::registry::{HttpOptions, Registry, RegistryError, open_registry};
 use crate::resolve::ResolveError;
 use crate::sign::{SignError, TrustedKeys};
@@ -166,6 +166,14 @@ impl InstalledPack {
     /// Read the pack's manifest from its extracted directory.
     pub fn manifest(&self) -> Result<Manifest, ManifestError> {
         Manifest::load_dir(&self.dir)
+    }
+
+    /// The manifest and the files it selects (templates, partials, graph sources, shapes),
+    /// relative to [`InstalledPack::dir`].
+    pub fn contents(&self) -> Result<(Manifest, PackContents), ManifestError> {
+        let m = self.manifest()?;
+        let c = m.contents(&self.dir)?;
+        Ok((m, c))
     }
 }
 
