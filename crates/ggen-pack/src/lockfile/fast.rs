@@ -1,6 +1,7 @@
 //! A reader for the canonical lockfile text (what `Lockfile::to_toml` writes). It accepts
 //! nothing else: any deviation returns `None` and the caller falls back to the TOML parser.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use semver::Version;
@@ -10,20 +11,20 @@ use crate::id::PackId;
 use crate::index::is_valid_checksum;
 
 /// Parse a TOML basic string at the start of `s`; returns it and the rest after the quote.
-fn quoted(s: &str) -> Option<(String, &str)> {
+fn quoted(s: &str) -> Option<(Cow<'_, str>, &str)> {
     let body = s.strip_prefix('"')?;
     // fast path: no escape or control character before the closing quote
     let end = body
         .bytes()
         .position(|b| b == b'"' || b == b'\\' || b < 0x20 || b == 0x7f)?;
     if body.as_bytes().get(end) == Some(&b'"') {
-        return Some((body.get(..end)?.to_owned(), body.get(end + 1..)?));
+        return Some((Cow::Borrowed(body.get(..end)?), body.get(end + 1..)?));
     }
     let mut out = String::new();
     let mut chars = body.char_indices();
     while let Some((i, c)) = chars.next() {
         match c {
-            '"' => return Some((out, body.get(i + 1..)?)),
+            '"' => return Some((Cow::Owned(out), body.get(i + 1..)?)),
             '\\' => {
                 let (_, e) = chars.next()?;
                 match e {
@@ -51,14 +52,14 @@ fn quoted(s: &str) -> Option<(String, &str)> {
 }
 
 /// `key = "value"` with nothing after the closing quote.
-fn field(line: &str, key: &str) -> Option<String> {
+fn field<'a>(line: &'a str, key: &str) -> Option<Cow<'a, str>> {
     let rest = line.strip_prefix(key)?.strip_prefix(" = ")?;
     let (v, rest) = quoted(rest)?;
     rest.is_empty().then_some(v)
 }
 
 /// `key = ["a", "b"]` (non-empty) with nothing after the bracket.
-fn array(line: &str, key: &str) -> Option<Vec<String>> {
+fn array<'a>(line: &'a str, key: &str) -> Option<Vec<Cow<'a, str>>> {
     let mut rest = line.strip_prefix(key)?.strip_prefix(" = [")?;
     let mut out = Vec::new();
     loop {
@@ -92,14 +93,17 @@ pub(super) fn parse_canonical(text: &str) -> Option<BTreeMap<PackId, LockedPack>
         }
         let id = PackId::parse(&field(lines.next()?, "id")?).ok()?;
         let version = Version::parse(&field(lines.next()?, "version")?).ok()?;
-        let source = field(lines.next()?, "source")?;
-        let checksum = field(lines.next()?, "checksum")?;
+        let source = field(lines.next()?, "source")?.into_owned();
+        let checksum = field(lines.next()?, "checksum")?.into_owned();
         if source.is_empty() || !is_valid_checksum(&checksum) {
             return None;
         }
         let mut signed_by = Vec::new();
         if lines.peek().is_some_and(|l| l.starts_with("signed-by = ")) {
-            signed_by = array(lines.next()?, "signed-by")?;
+            signed_by = array(lines.next()?, "signed-by")?
+                .into_iter()
+                .map(Cow::into_owned)
+                .collect();
         }
         let mut dependencies = Vec::new();
         if lines
