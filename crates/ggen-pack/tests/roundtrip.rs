@@ -273,6 +273,40 @@ fn http_registry_round_trip_with_publish_api() {
 }
 
 #[test]
+fn http_search_uses_the_server_api_when_configured() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("served");
+    let reg = DirRegistry::init(&root, "x").unwrap();
+    let src = t.path().join("src");
+    publish(
+        &reg,
+        &write_pack(&src, "io.t.rust-models", "1.0.0", &[]),
+        None,
+    );
+    publish(&reg, &write_pack(&src, "io.t.sql-ddl", "1.0.0", &[]), None);
+    let server = Server::start(root.clone(), "tok");
+    std::fs::write(
+        root.join("config.json"),
+        format!(
+            "{{\"dl\":\"packs/{{id}}/{{version}}.tar.gz\",\"api\":\"{}\",\"name\":\"x\"}}",
+            server.api()
+        ),
+    )
+    .unwrap();
+    let http = HttpRegistry::new(&server.url(), fast_http(None)).unwrap();
+    let q = SearchQuery {
+        limit: Some(5),
+        ..SearchQuery::new("rust models")
+    };
+    let hits = http.search(&q).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].entry.id.as_str(), "io.t.rust-models");
+    let log = server.requests();
+    assert!(log.iter().any(|r| r.path == "/api/v1/search"), "{log:?}");
+    assert!(!log.iter().any(|r| r.path == "/search.json"), "{log:?}");
+}
+
+#[test]
 fn http_retries_and_status_errors() {
     let t = tempfile::tempdir().unwrap();
     let root = t.path().join("served");

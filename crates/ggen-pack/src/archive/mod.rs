@@ -2,7 +2,8 @@
 //!
 //! Building: entries sorted by path, mtime 0, uid/gid 0, empty owner names, mode 0644 (0755 for
 //! executables and directories), gzip header with mtime 0 and OS "unknown". The same directory
-//! always yields the same bytes. A symlink in the source directory is an error.
+//! always yields the same bytes. A symlink in the source directory is an error; version-control
+//! directories (`.git`, `.hg`, `.svn`) are left out.
 //!
 //! Reading: only regular files and directories; every path component must be a normal name (no
 //! `..`, no absolute paths, no `.`, no `\` or `:`); limits on the compressed size, the

@@ -383,6 +383,9 @@ impl Registry for HttpRegistry {
         if let Some(api) = api {
             let url = format!("{}/search", api.trim_end_matches('/'));
             let mut req = self.agent.get(&url).query("q", &query.text);
+            if let Some(t) = &self.opts.token {
+                req = req.header("Authorization", bearer(t));
+            }
             if let Some(c) = &query.category {
                 req = req.query("category", c);
             }

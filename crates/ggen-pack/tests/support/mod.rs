@@ -336,6 +336,33 @@ fn handle(
         return respond(&mut conn, 403, &[], b"", false);
     }
 
+    if path == "/api/v1/search" && method == "GET" {
+        let query = target.split_once('?').map(|x| x.1).unwrap_or_default();
+        let mut q = ggen_pack::search::SearchQuery::default();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let v = percent_decode(v);
+            match k {
+                "q" => q.text = v,
+                "category" => q.category = Some(v),
+                "keyword" => q.keyword = Some(v),
+                "limit" => q.limit = v.parse().ok(),
+                "offset" => q.offset = v.parse().unwrap_or(0),
+                _ => {}
+            }
+        }
+        let reg = DirRegistry::open(&root.to_string_lossy()).unwrap();
+        let hits = ggen_pack::registry::Registry::search(&reg, &q).unwrap();
+        let body = serde_json::to_vec(&ggen_pack::registry::wire::SearchResponse { hits }).unwrap();
+        record(200);
+        return respond(
+            &mut conn,
+            200,
+            &[("Content-Type", "application/json".into())],
+            &body,
+            false,
+        );
+    }
     if let Some(rest) = path.strip_prefix("/api/v1/packs") {
         let authorized = headers.get("authorization") == Some(&format!("Bearer {token}"));
         let (status, out) = if !authorized {
@@ -374,6 +401,25 @@ fn handle(
             respond(&mut conn, 404, &[], b"not found", false)
         }
     }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+                out.push(u8::from_str_radix(hex, 16).unwrap());
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
 }
 
 fn api_call(method: &str, rest: &str, body: &[u8], root: &Path) -> (u16, Vec<u8>) {
