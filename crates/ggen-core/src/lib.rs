@@ -3,8 +3,10 @@
 //! - [`Location`]: a position in an input file (1-based line and column), carried by errors.
 //! - [`Diagnostic`]: what every library error exposes so the CLI can print it and emit it as JSON.
 //! - [`hash`]: SHA-256 helpers (hex digests, `sha256:` checksums).
+//! - [`config`]: the user's directories, `config.toml` reading and comment-preserving edits.
 //! - [`fs`]: atomic writes (temp file in the same directory, then rename) and path helpers.
 
+pub mod config;
 pub mod fs;
 pub mod hash;
 mod location;
