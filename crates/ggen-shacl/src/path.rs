@@ -343,3 +343,33 @@ fn eval_into(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Path {
+        Path::Predicate(NamedNode::new_unchecked(format!("http://ex.org/{s}")))
+    }
+
+    #[test]
+    fn sparql_syntax() {
+        let mut prefixes = Prefixes::new();
+        prefixes.insert("ex", "http://ex.org/");
+        let path = Path::Alternative(vec![
+            Path::Sequence(vec![p("a"), Path::Inverse(Box::new(p("b")))]),
+            Path::ZeroOrMore(Box::new(p("c"))),
+            Path::OneOrMore(Box::new(Path::Alternative(vec![p("d"), p("e")]))),
+            Path::ZeroOrOne(Box::new(p("f"))),
+        ]);
+        assert_eq!(
+            path.to_sparql(&prefixes),
+            "(ex:a/^ex:b)|ex:c*|(ex:d|ex:e)+|ex:f?"
+        );
+        assert_eq!(p("a").to_string(), "<http://ex.org/a>");
+        assert_eq!(
+            Path::Inverse(Box::new(Path::Sequence(vec![p("a"), p("b")]))).to_sparql(&prefixes),
+            "^(ex:a/ex:b)"
+        );
+    }
+}

@@ -532,3 +532,34 @@ fn known_limitation_store_normalizes_derived_integer_literals() {
         "\"5\"^^<http://www.w3.org/2001/XMLSchema#integer>"
     );
 }
+
+fn chain(n: usize) -> Graph {
+    let mut ttl = String::from(PREFIXES);
+    ttl.push_str("ex:P a sh:NodeShape ; sh:targetNode ex:n0 ; sh:property [ sh:path ex:next ; sh:node ex:P ] ; sh:property [ sh:path ex:v ; sh:minCount 1 ] .\n");
+    for i in 0..n {
+        ttl.push_str(&format!("ex:n{i} ex:v {i} ; ex:next ex:n{} .\n", i + 1));
+    }
+    text(&ttl)
+}
+
+#[test]
+fn recursive_shapes_over_long_chains_work_up_to_the_depth_limit() {
+    // Each node of the chain nests two levels (the node shape and its property shape).
+    let g = chain(1500);
+    let report = validate(&g, &Shapes::from_graph(&g).unwrap()).unwrap();
+    // The last node (n1500) has no ex:v: it does not conform, so neither does any node before
+    // it, and ex:n0 gets one sh:node result.
+    assert_eq!(report.results().len(), 1, "{}", report.to_text());
+    assert_eq!(
+        report.results()[0].source_constraint_component,
+        ConstraintComponent::Node
+    );
+
+    let g = chain(ggen_shacl::MAX_DEPTH);
+    let err = validate(&g, &Shapes::from_graph(&g).unwrap()).unwrap_err();
+    assert_eq!(err.code(), "shacl-recursion");
+    assert!(
+        err.to_string().contains("nested more than 4096 levels"),
+        "{err}"
+    );
+}

@@ -20,7 +20,11 @@ use crate::vocab::{RDF_TYPE, RDFS_SUB_CLASS_OF};
 
 /// How deep shapes may nest during validation (through `sh:node`, `sh:property`, `sh:and`, …)
 /// before [`ShaclError::RecursionTooDeep`] is returned.
-pub const MAX_DEPTH: usize = 256;
+pub const MAX_DEPTH: usize = 4096;
+
+/// Stack size of the validation worker threads (virtual memory; pages are only committed when
+/// used). Enough for [`MAX_DEPTH`] levels with a wide margin.
+const WORKER_STACK: usize = 256 << 20;
 
 /// Options for [`validate_with`].
 #[derive(Debug, Clone, Default)]
@@ -91,11 +95,9 @@ pub fn validate_with(
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
         .clamp(1, 64)
         .min(tasks.len() / 64 + 1);
-    let results = if threads <= 1 {
-        validator.run(tasks.iter())?
-    } else {
-        validator.run_parallel(&tasks, threads)?
-    };
+    // Always on worker threads with a large stack, so that deeply nested (recursive) shapes
+    // do not depend on the caller's stack size.
+    let results = validator.run_parallel(&tasks, threads)?;
     let separate = data.canonical_sha256() != shapes.graph_hash;
     Ok(ValidationReport::new(
         results,
@@ -284,7 +286,7 @@ impl<'a> Validator<'a> {
                 let part = tasks.iter().skip(t).step_by(threads);
                 let handle = std::thread::Builder::new()
                     .name(format!("shacl-{t}"))
-                    .stack_size(64 << 20)
+                    .stack_size(WORKER_STACK)
                     .spawn_scoped(scope, move || self.run(part))
                     .map_err(|e| {
                         ShaclError::Internal(format!("cannot start a worker thread: {e}"))

@@ -8,13 +8,19 @@ use oxigraph::model::{Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term};
 
 use crate::component::{NodeKind, Severity};
 use crate::error::ShaclError;
-use crate::path::{Path, parse_path};
+use crate::path::parse_path;
 use crate::read::Reader;
 use crate::shapes::{
     Closed, Constraint, NodeShape, Pattern, PropertyShape, Qualified, Shape, ShapeCommon, ShapeId,
     Shapes, Target,
 };
 use crate::vocab::*;
+
+mod link;
+mod pattern;
+
+use link::link;
+use pattern::compile_pattern;
 
 impl Shapes {
     /// Read every shape of a shapes graph (SHACL §2.1): the SHACL instances of `sh:NodeShape` and
@@ -34,9 +40,11 @@ impl Shapes {
         let mut parser = Parser {
             reader,
             location,
+            class_classes: Vec::new(),
             index: HashMap::new(),
             nodes: Vec::new(),
         };
+        parser.class_classes = parser.with_subclasses(RDFS_CLASS)?;
         parser.collect_candidates()?;
         let mut shapes = Vec::new();
         let mut i = 0;
@@ -62,6 +70,8 @@ impl Shapes {
 struct Parser<'a> {
     reader: Reader<'a>,
     location: Option<Location>,
+    /// `rdfs:Class` and its subclasses in the shapes graph (for implicit class targets).
+    class_classes: Vec<Term>,
     index: HashMap<NamedOrBlankNode, ShapeId>,
     nodes: Vec<NamedOrBlankNode>,
 }
@@ -385,8 +395,7 @@ impl Parser<'_> {
             }
             targets.push(Target::Class(v));
         }
-        let class_classes = self.with_subclasses(RDFS_CLASS)?;
-        if self.is_instance_of_any(id, &class_classes)? {
+        if self.is_instance_of_any(id, &self.class_classes)? {
             targets.push(Target::ImplicitClass(Term::from(id.clone())));
         }
         for v in self.values(id, SH_TARGET_SUBJECTS_OF)? {
@@ -643,159 +652,5 @@ impl Parser<'_> {
             }));
         }
         Ok(())
-    }
-}
-
-/// Translate SHACL/XPath regex flags into a compiled regular expression.
-fn compile_pattern(pattern: &str, flags: Option<&str>) -> Result<regex::Regex, String> {
-    let mut literal = false;
-    let mut builder_flags = (false, false, false, false);
-    for f in flags.unwrap_or("").chars() {
-        match f {
-            'i' => builder_flags.0 = true,
-            'm' => builder_flags.1 = true,
-            's' => builder_flags.2 = true,
-            'x' => builder_flags.3 = true,
-            'q' => literal = true,
-            other => {
-                return Err(format!(
-                    "unknown sh:flags character `{other}` (expected s, m, i, x, q)"
-                ));
-            }
-        }
-    }
-    let source = if literal {
-        regex::escape(pattern)
-    } else {
-        pattern.to_owned()
-    };
-    regex::RegexBuilder::new(&source)
-        .case_insensitive(builder_flags.0)
-        .multi_line(builder_flags.1)
-        .dot_matches_new_line(builder_flags.2)
-        .ignore_whitespace(builder_flags.3)
-        .build()
-        .map_err(|e| format!("invalid sh:pattern regular expression: {e}"))
-}
-
-/// Second pass over the parsed shapes: check `sh:property` values are property shapes, compute
-/// the predicates a closed shape allows, and the sibling shapes of disjoint qualified value
-/// shapes.
-fn link(shapes: &mut Shapes, location: Option<&Location>) -> Result<(), ShaclError> {
-    let property_ids = |s: &Shape| -> Vec<ShapeId> {
-        s.common()
-            .constraints
-            .iter()
-            .filter_map(|c| match c {
-                Constraint::Property(p) => Some(*p),
-                _ => None,
-            })
-            .collect()
-    };
-    let mut parents: HashMap<ShapeId, Vec<ShapeId>> = HashMap::new();
-    for (id, shape) in shapes.iter() {
-        for p in property_ids(shape) {
-            let Some(child) = shapes.get(p) else { continue };
-            if child.path().is_none() {
-                return Err(ShaclError::MalformedShape {
-                    shape: shape.id().to_string(),
-                    triple: Some(format!("{} {SH_PROPERTY} {} .", shape.id(), child.id())),
-                    message: format!("the value of sh:property, {}, has no sh:path", child.id()),
-                    location: location.cloned(),
-                });
-            }
-            parents.entry(p).or_default().push(id);
-        }
-    }
-    let qualified_shapes = |s: &Shape| -> Vec<ShapeId> {
-        s.common()
-            .constraints
-            .iter()
-            .filter_map(|c| match c {
-                Constraint::Qualified(q) => Some(q.shape),
-                _ => None,
-            })
-            .collect()
-    };
-    let mut updates: Vec<(usize, usize, Constraint)> = Vec::new();
-    for (id, shape) in shapes.iter() {
-        for (ci, c) in shape.common().constraints.iter().enumerate() {
-            match c {
-                Constraint::Closed(closed) => {
-                    let mut allowed: HashSet<NamedNode> =
-                        closed.ignored_properties.iter().cloned().collect();
-                    for p in property_ids(shape) {
-                        if let Some(pred) = shapes
-                            .get(p)
-                            .and_then(Shape::path)
-                            .and_then(Path::as_predicate)
-                        {
-                            allowed.insert(pred.clone());
-                        }
-                    }
-                    updates.push((
-                        id.0,
-                        ci,
-                        Constraint::Closed(Closed {
-                            ignored_properties: closed.ignored_properties.clone(),
-                            allowed,
-                        }),
-                    ));
-                }
-                Constraint::Qualified(q) if q.disjoint => {
-                    let mut siblings = Vec::new();
-                    for parent in parents.get(&id).into_iter().flatten() {
-                        let Some(parent) = shapes.get(*parent) else {
-                            continue;
-                        };
-                        for sibling_prop in property_ids(parent) {
-                            let Some(sp) = shapes.get(sibling_prop) else {
-                                continue;
-                            };
-                            for s in qualified_shapes(sp) {
-                                if s != q.shape && !siblings.contains(&s) {
-                                    siblings.push(s);
-                                }
-                            }
-                        }
-                    }
-                    let mut q = q.clone();
-                    q.siblings = siblings;
-                    updates.push((id.0, ci, Constraint::Qualified(q)));
-                }
-                _ => {}
-            }
-        }
-    }
-    for (si, ci, c) in updates {
-        let constraints = match shapes.shapes.get_mut(si) {
-            Some(Shape::Node(n)) => &mut n.common.constraints,
-            Some(Shape::Property(p)) => &mut p.common.constraints,
-            None => continue,
-        };
-        if let Some(slot) = constraints.get_mut(ci) {
-            *slot = c;
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::compile_pattern;
-
-    #[test]
-    fn flags_and_xpath_differences() {
-        assert!(compile_pattern("^ab", Some("i")).unwrap().is_match("ABC"));
-        assert!(compile_pattern("a.b", Some("q")).unwrap().is_match("xa.b"));
-        assert!(!compile_pattern("a.b", Some("q")).unwrap().is_match("axb"));
-        assert!(compile_pattern("^b$", Some("m")).unwrap().is_match("a\nb"));
-        assert!(compile_pattern("a.b", Some("s")).unwrap().is_match("a\nb"));
-        assert!(compile_pattern("a b", Some("x")).unwrap().is_match("ab"));
-        // XPath-only escapes are rejected.
-        assert!(compile_pattern(r"\i\c*", None).is_err());
-        // XPath class subtraction is read by `regex` as a nested class (a union): documented.
-        let sub = compile_pattern("^[a-z-[aeiou]]$", None).unwrap();
-        assert!(sub.is_match("a"));
     }
 }
