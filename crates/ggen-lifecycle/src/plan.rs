@@ -22,8 +22,8 @@
 //! and never in the root; list `workspaces = ["*"]` on a phase to get that behaviour.)
 //!
 //! Variables for a command, later entries overriding earlier ones: the inherited process
-//! environment, `[env.<E>] vars` of the selected environment, the phase's `env`, the caller's
-//! extra variables, then `GGEN_ENV=<E>` (when an environment is selected), `GGEN_PHASE`,
+//! environment, the phase's `env`, `[env.<E>] vars` of the selected environment (an overlay
+//! overrides the phase's defaults), the caller's extra variables, then `GGEN_ENV=<E>` (when an environment is selected), `GGEN_PHASE`,
 //! `GGEN_PROJECT_ROOT` and, in a workspace, `GGEN_WORKSPACE`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -377,7 +377,10 @@ impl Lifecycle {
             }
         };
         let abs_dir = self.checked_dir(&dir, workspace)?;
-        let mut env = BTreeMap::new();
+        // The phase's `env` is the base; the selected environment's overlay overrides it
+        // (`env = { RUST_LOG = "info" }` + `[env.production] vars = { RUST_LOG = "warn" }`
+        // gives `warn` in production).
+        let mut env = def.env.clone();
         if let Some(e) = options
             .env
             .as_ref()
@@ -385,7 +388,6 @@ impl Lifecycle {
         {
             env.extend(e.vars.clone());
         }
-        env.extend(def.env.clone());
         env.extend(options.extra_env.clone());
         if let Some(e) = &options.env {
             env.insert("GGEN_ENV".into(), e.clone());
@@ -596,7 +598,7 @@ vars = { LEVEL = "prod", MODE = "fast", API_TOKEN = "s3cr3t" }
         };
         let plan = lc.plan(&["build".into()], &opts).unwrap();
         let t = &plan.steps[0].targets[0];
-        assert_eq!(t.env["LEVEL"], "phase");
+        assert_eq!(t.env["LEVEL"], "prod");
         assert_eq!(t.env["MODE"], "fast");
         assert_eq!(t.env["GGEN_ENV"], "production");
         let json = serde_json::to_string(&plan).unwrap();

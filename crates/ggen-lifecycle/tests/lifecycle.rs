@@ -72,7 +72,7 @@ before_all = ["setup"]
 before_build = ["lint", "bundle"]
 
 [env.production]
-vars = { LOG_LEVEL = "warn", MODE = "overridden-by-phase" }
+vars = { LOG_LEVEL = "warn", MODE = "production" }
 "#;
 
 fn fixture() -> tempfile::TempDir {
@@ -100,7 +100,7 @@ fn build_runs_expected_commands_in_order_once_each() {
          generate\n\
          lint\n\
          bundle dir=web ws=web\n\
-         build level=warn mode=release\n"
+         build level=warn mode=production\n"
     );
     assert_eq!(
         report.executed(),
