@@ -231,13 +231,18 @@ pub fn read_config_file(path: &Path) -> Result<Option<toml::Table>, AiError> {
             message: e.message().to_owned(),
         }
     })?;
-    match table.get("ai") {
+    ai_section(&table)
+}
+
+/// The `[ai]` section of a parsed config file (`None` when there is none).
+pub fn ai_section(config: &toml::Table) -> Result<Option<toml::Table>, AiError> {
+    match config.get("ai") {
         None => Ok(None),
         Some(toml::Value::Table(t)) => Ok(Some(t.clone())),
-        Some(_) => Err(AiError::Config {
+        Some(other) => Err(AiError::Config {
             setting: "ai",
-            origin: path.display().to_string(),
-            message: "`ai` must be a table ([ai])".into(),
+            origin: "the config file".into(),
+            message: format!("`ai` must be a table ([ai]), found {}", other.type_str()),
         }),
     }
 }

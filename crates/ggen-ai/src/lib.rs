@@ -35,3 +35,13 @@ pub use error::AiError;
 pub use message::{Completion, Message, Role, Usage};
 pub use provider::{Anthropic, MockProvider, Ollama, OpenAi, Provider, build_provider};
 pub use secret::ApiKey;
+
+#[cfg(test)]
+mod tests {
+    /// ureq-proto logs raw request bytes (the Authorization header included) at trace level
+    /// through `log`; ggen-ai turns on `log`'s `max_level_debug` so those records do not exist.
+    #[test]
+    fn trace_level_log_records_are_compiled_out() {
+        assert!(log::STATIC_MAX_LEVEL <= log::LevelFilter::Debug);
+    }
+}

@@ -1,4 +1,10 @@
 //! Each provider against a scripted HTTP server on 127.0.0.1 speaking its wire format.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::time::{Duration, Instant};
 

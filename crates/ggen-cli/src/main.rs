@@ -51,6 +51,7 @@ fn main() -> ExitCode {
         Command::Template(c) => cmd::template::run(&ctx, c),
         Command::Project(c) => cmd::project::run(&ctx, c),
         Command::Graph(c) => cmd::graph::run(&ctx, c),
+        Command::Ai(args) => cmd::ai::run(&ctx, args),
         Command::Sync(args) => cmd::project::generate(&ctx, &args),
         Command::Completions { shell } => cmd::completions::run(shell),
         Command::GenerateMan { out } => cmd::completions::man(&out),
