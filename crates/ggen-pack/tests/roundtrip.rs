@@ -62,6 +62,10 @@ fn directory_registry_round_trip() {
     let hits = reg.search(&SearchQuery::new("rust")).unwrap();
     assert_eq!(hits[0].entry.id.as_str(), "io.ggen.rust-models");
     assert_eq!(hits[0].entry.vers.to_string(), "1.2.0");
+    // without search.json the index files are searched, with the same result
+    std::fs::remove_file(t.path().join("registry/search.json")).unwrap();
+    assert_eq!(reg.search(&SearchQuery::new("rust")).unwrap(), hits);
+    reg.rebuild_search().unwrap();
 
     // install
     let project = project(t.path());
