@@ -28,7 +28,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    logging::init(&cli.global);
+    let _log_guard = logging::init(&cli.global);
     let style = Style::new(cli.global.color);
     if let Some(dir) = &cli.global.directory
         && let Err(e) = std::env::set_current_dir(dir)
@@ -51,7 +51,9 @@ fn main() -> ExitCode {
         Command::Template(c) => cmd::template::run(&ctx, c),
         Command::Project(c) => cmd::project::run(&ctx, c),
         Command::Graph(c) => cmd::graph::run(&ctx, c),
-        Command::Ai(args) => cmd::ai::run(&ctx, args),
+        Command::Lifecycle(c) => cmd::lifecycle::run(&ctx, c),
+        Command::Hook(c) => cmd::hook::run(&ctx, c),
+        Command::Utils(c) => cmd::utils::run(&ctx, c),
         Command::Sync(args) => cmd::project::generate(&ctx, &args),
         Command::Completions { shell } => cmd::completions::run(shell),
         Command::GenerateMan { out } => cmd::completions::man(&out),

@@ -1,11 +1,13 @@
 //! Command implementations: translate arguments into library calls and results into reports.
 
-pub mod ai;
 pub mod completions;
 pub mod graph;
+pub mod hook;
+pub mod lifecycle;
 pub mod plan_view;
 pub mod project;
 pub mod template;
+pub mod utils;
 
 use std::path::{Path, PathBuf};
 
