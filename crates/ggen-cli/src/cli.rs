@@ -90,6 +90,11 @@ pub enum Command {
     /// Work with RDF graphs.
     #[command(subcommand)]
     Graph(GraphCommand),
+    /// LLM assistance, validated: ontologies, SPARQL, templates, chat, analysis.
+    #[command(
+        after_help = "Examples:\n  ggen ai generate-ontology \"A library: books, authors, loans\" --out ontology/library.ttl\n  ggen ai sparql \"Which products cost more than 100?\"\n  GGEN_AI_PROVIDER=mock ggen ai chat --message hi     # offline"
+    )]
+    Ai(crate::cmd::ai::AiArgs),
     /// Project phases from make.toml and production-readiness checks.
     #[command(subcommand)]
     Lifecycle(crate::cmd::lifecycle::LifecycleCommand),

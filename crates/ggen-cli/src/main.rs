@@ -51,6 +51,7 @@ fn main() -> ExitCode {
         Command::Template(c) => cmd::template::run(&ctx, c),
         Command::Project(c) => cmd::project::run(&ctx, c),
         Command::Graph(c) => cmd::graph::run(&ctx, c),
+        Command::Ai(args) => cmd::ai::run(&ctx, args),
         Command::Lifecycle(c) => cmd::lifecycle::run(&ctx, c),
         Command::Hook(c) => cmd::hook::run(&ctx, c),
         Command::Utils(c) => cmd::utils::run(&ctx, c),

@@ -1,5 +1,6 @@
 //! Command implementations: translate arguments into library calls and results into reports.
 
+pub mod ai;
 pub mod completions;
 pub mod graph;
 pub mod hook;
