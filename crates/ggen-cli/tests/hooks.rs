@@ -468,6 +468,15 @@ fn list_validate_and_duplicate_names() {
     let out = g().args(["hook", "validate", "--json"]).output().unwrap();
     assert_eq!(json(&out)["ok"], false);
 
+    // Remove with --json: one document naming what was removed.
+    let out = g()
+        .args(["hook", "remove", "regen", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc = json(&out);
+    assert_eq!(doc["removed"]["record"]["name"], "regen");
+    assert_eq!(doc["removed"]["record"]["event"], "post-merge");
     // Removing an unknown hook is an error.
     let out = g().args(["hook", "remove", "nope"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));

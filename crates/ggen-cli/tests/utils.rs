@@ -516,6 +516,20 @@ fn ggen_log_debug_shows_pipeline_stage_durations() {
             .unwrap_or_else(|| panic!("no duration for stage {stage}:\n{err}"));
         assert!(line.contains("time.busy="), "{line}");
     }
+    // -vv (info, ggen=debug) shows the same spans without GGEN_LOG.
+    let shop = Shop::new();
+    let out = shop
+        .ggen()
+        .args(["-vv", "project", "gen"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.lines()
+            .any(|l| l.contains("render: ggen_engine") && l.contains("time.busy=")),
+        "{err}"
+    );
     // Without GGEN_LOG or -v, nothing is logged.
     let shop = Shop::new();
     let out = shop.ggen().args(["project", "gen", "-q"]).output().unwrap();
