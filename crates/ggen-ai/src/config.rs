@@ -662,6 +662,22 @@ mod tests {
     }
 
     #[test]
+    fn retries_and_mock_responses_from_the_file() {
+        let file = table("[ai]\nprovider = \"mock\"\nretries = 0\nmock_responses = \"r.yaml\"\n");
+        let s = resolve(Some(&file), &env_of(&[]), &Overrides::default()).unwrap();
+        assert_eq!(s.retry.max_retries, 0);
+        assert_eq!(s.mock_responses, Some(PathBuf::from("r.yaml")));
+        let file = table("[ai]\nmock_responses = \"r.yaml\"\n");
+        let s = resolve(Some(&file), &env_of(&[]), &Overrides::default()).unwrap();
+        assert_eq!(s.provider, ProviderKind::Mock);
+        let file = table("[ai]\nprovider = \"mock\"\nretries = 11\n");
+        let e = resolve(Some(&file), &env_of(&[]), &Overrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("retries") && e.contains("0..=10"), "{e}");
+    }
+
+    #[test]
     fn config_file_reading() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("config.toml");
