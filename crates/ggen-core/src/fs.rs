@@ -13,9 +13,16 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     };
     std::fs::create_dir_all(&dir)?;
     let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".ggen-tmp-")
-        .tempfile_in(&dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".ggen-tmp-");
+    // A new file gets the usual mode (0666 minus the umask, i.e. 0644 typically), not the
+    // temporary file's private 0600.
+    #[cfg(unix)]
+    if permissions.is_none() {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(&dir)?;
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
     if let Some(permissions) = permissions {
@@ -68,6 +75,20 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers.len(), 1, "no temp files left: {leftovers:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_not_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("new.txt");
+        write_atomic(&p, b"x").unwrap();
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        // 0666 minus whatever the umask removes; never the temp file's 0600.
+        assert_ne!(mode, 0o600, "mode {mode:o}");
+        assert_eq!(mode & 0o600, 0o600);
+        assert!(mode & 0o044 != 0, "readable by others unless the umask forbids it: {mode:o}");
     }
 
     #[cfg(unix)]
