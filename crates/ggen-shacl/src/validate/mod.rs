@@ -30,8 +30,8 @@ const WORKER_STACK: usize = 256 << 20;
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ValidationOptions {
-    /// Worker threads; `None` uses the available parallelism. The report is the same for any
-    /// number of threads.
+    /// Worker threads; `None` uses the available parallelism (one thread for small inputs). The
+    /// report is the same for any number of threads.
     pub threads: Option<usize>,
 }
 
@@ -90,11 +90,15 @@ pub fn validate_with(
         recursive,
     };
     let tasks = validator.tasks()?;
-    let threads = options
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-        .clamp(1, 64)
-        .min(tasks.len() / 64 + 1);
+    let threads = match options.threads {
+        // As asked (at most one per focus-node check).
+        Some(n) => n.clamp(1, 64).min(tasks.len().max(1)),
+        // One per core, but not for a handful of checks.
+        None => std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .clamp(1, 64)
+            .min(tasks.len() / 64 + 1),
+    };
     // Always on worker threads with a large stack, so that deeply nested (recursive) shapes
     // do not depend on the caller's stack size.
     let results = validator.run_parallel(&tasks, threads)?;
