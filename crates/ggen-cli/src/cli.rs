@@ -101,6 +101,9 @@ pub enum Command {
     /// Git hooks that keep generated code honest.
     #[command(subcommand)]
     Hook(crate::cmd::hook::HookCommand),
+    /// Template packs: search, install, update, publish, verify.
+    #[command(subcommand, visible_alias = "market")]
+    Marketplace(crate::cmd::marketplace::MarketplaceCommand),
     /// Diagnostics and configuration: doctor, env.
     #[command(subcommand)]
     Utils(crate::cmd::utils::UtilsCommand),
@@ -162,6 +165,9 @@ pub struct GenArgs {
     /// Only run templates matching this glob (repeatable), e.g. --only 'templates/rust/*'.
     #[arg(long, value_name = "GLOB")]
     pub only: Vec<String>,
+    /// Packs: --locked / --frozen (ggen.lock must not change).
+    #[command(flatten)]
+    pub lock: crate::cmd::marketplace::LockArgs,
 }
 
 /// `ggen template …`

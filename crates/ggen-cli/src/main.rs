@@ -54,6 +54,7 @@ fn main() -> ExitCode {
         Command::Ai(args) => cmd::ai::run(&ctx, args),
         Command::Lifecycle(c) => cmd::lifecycle::run(&ctx, c),
         Command::Hook(c) => cmd::hook::run(&ctx, c),
+        Command::Marketplace(c) => cmd::marketplace::run(&ctx, c),
         Command::Utils(c) => cmd::utils::run(&ctx, c),
         Command::Sync(args) => cmd::project::generate(&ctx, &args),
         Command::Completions { shell } => cmd::completions::run(shell),

@@ -5,6 +5,7 @@ pub mod completions;
 pub mod graph;
 pub mod hook;
 pub mod lifecycle;
+pub mod marketplace;
 pub mod plan_view;
 pub mod project;
 pub mod template;

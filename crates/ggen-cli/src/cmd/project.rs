@@ -123,7 +123,9 @@ pub fn execute(
 
 /// `ggen project gen` / `ggen sync`.
 pub fn generate(ctx: &Ctx, args: &GenArgs) -> Result<Report, CmdError> {
-    let ws = project_workspace(ctx, &args.run.vars)?;
+    let mut ws = project_workspace(ctx, &args.run.vars)?;
+    let writes = !(args.run.dry_run || args.run.check);
+    crate::cmd::marketplace::attach_packs(ctx, &mut ws, args.lock, writes)?;
     let opts = gen_options(&args.run, &args.only)?;
     let name = ws
         .project
@@ -134,7 +136,8 @@ pub fn generate(ctx: &Ctx, args: &GenArgs) -> Result<Report, CmdError> {
 }
 
 fn diff(ctx: &Ctx, check: bool, vars: &[String]) -> Result<Report, CmdError> {
-    let ws = project_workspace(ctx, vars)?;
+    let mut ws = project_workspace(ctx, vars)?;
+    crate::cmd::marketplace::attach_packs(ctx, &mut ws, Default::default(), false)?;
     let plan = ggen_engine::plan(&ws, &GenOptions::default(), &Bar::new(&ctx.global))?;
     for w in &plan.warnings {
         ctx.warn(w);
