@@ -46,8 +46,14 @@ impl CmdError {
 
     /// From any library diagnostic.
     pub fn diag(e: &(impl Diagnostic + ?Sized)) -> Self {
+        // A graph that does not conform to its shapes is a failed check (exit 1), like drift.
+        let exit = if e.code() == "shacl-violation" {
+            exit::CHECK_FAILED
+        } else {
+            exit::ERROR
+        };
         Self {
-            exit: exit::ERROR,
+            exit,
             code: e.code().to_owned(),
             message: e.to_string(),
             location: e.location().cloned(),

@@ -686,3 +686,48 @@ fn readme_first_command_works_from_the_repository_root() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("32 created"));
 }
+
+#[test]
+fn env_reads_are_recorded_by_hash_and_invalidate_the_fast_path() {
+    let shop = Shop::new();
+    std::fs::write(
+        shop.path().join("templates/env.txt.tmpl"),
+        "---\nto: env.txt\n---\nchannel={{ env('GGEN_TEST_CHANNEL', 'dev') }}\n",
+    )
+    .unwrap();
+    shop.ggen()
+        .env("GGEN_TEST_CHANNEL", "secret-beta")
+        .args(["project", "gen", "-q"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(shop.generated().join("env.txt")).unwrap(),
+        "channel=secret-beta\n"
+    );
+    let receipt = std::fs::read_to_string(shop.path().join(".ggen/receipt.json")).unwrap();
+    assert!(
+        receipt.contains("\"name\": \"GGEN_TEST_CHANNEL\""),
+        "{receipt}"
+    );
+    assert!(
+        !receipt.contains("secret-beta"),
+        "the value itself is never recorded"
+    );
+    // Same value: fast path. Different value: full run, file updated.
+    let out = shop
+        .ggen()
+        .env("GGEN_TEST_CHANNEL", "secret-beta")
+        .args(["--json", "project", "gen"])
+        .output()
+        .unwrap();
+    assert_eq!(json(&out)["fast_path"], true);
+    let out = shop
+        .ggen()
+        .env("GGEN_TEST_CHANNEL", "stable")
+        .args(["--json", "project", "gen"])
+        .output()
+        .unwrap();
+    let doc = json(&out);
+    assert_eq!(doc["fast_path"], false);
+    assert_eq!(doc["counts"]["update"], 1, "{doc}");
+}

@@ -3,10 +3,23 @@
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-/// Write `contents` to `path` atomically: a temporary file in the same directory is written,
-/// flushed to disk and renamed over the target, so readers see the old or the new content, never
-/// a mix. Parent directories are created. When the target exists its permissions are kept.
+/// Write `contents` to `path` atomically and durably: a temporary file in the same directory is
+/// written, flushed to disk (`fsync`) and renamed over the target, so readers see the old or the
+/// new content, never a mix, and the content survives a crash. Parent directories are created.
+/// When the target exists its permissions are kept. Use it for state (lockfiles, indexes, keys,
+/// receipts).
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    write_impl(path, contents, true)
+}
+
+/// Like [`write_atomic`] but without the `fsync`: readers still never see a partial file, but
+/// after a power loss the file may hold its old content. For files that can be regenerated from
+/// their inputs (generated code), where an `fsync` per file would dominate the run time.
+pub fn write_atomic_nosync(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    write_impl(path, contents, false)
+}
+
+fn write_impl(path: &Path, contents: &[u8], sync: bool) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -24,7 +37,9 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     }
     let mut tmp = builder.tempfile_in(&dir)?;
     tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
+    if sync {
+        tmp.as_file().sync_all()?;
+    }
     if let Some(permissions) = permissions {
         tmp.as_file().set_permissions(permissions)?;
     }
@@ -88,7 +103,10 @@ mod tests {
         // 0666 minus whatever the umask removes; never the temp file's 0600.
         assert_ne!(mode, 0o600, "mode {mode:o}");
         assert_eq!(mode & 0o600, 0o600);
-        assert!(mode & 0o044 != 0, "readable by others unless the umask forbids it: {mode:o}");
+        assert!(
+            mode & 0o044 != 0,
+            "readable by others unless the umask forbids it: {mode:o}"
+        );
     }
 
     #[cfg(unix)]

@@ -80,10 +80,12 @@ pub fn apply(ws: &Workspace, plan: &Plan) -> Result<ApplyReport, EngineError> {
         {
             let mut bak = e.abs.clone().into_os_string();
             bak.push(".bak");
-            ggen_core::fs::write_atomic(std::path::Path::new(&bak), old.as_bytes())
+            ggen_core::fs::write_atomic_nosync(std::path::Path::new(&bak), old.as_bytes())
                 .map_err(|err| EngineError::io(format!("{}.bak", e.path), err))?;
         }
-        ggen_core::fs::write_atomic(&e.abs, content.as_bytes())
+        // Generated files are reproducible from the inputs: atomic, but no fsync per file (which
+        // would dominate large runs). The receipt below is written durably.
+        ggen_core::fs::write_atomic_nosync(&e.abs, content.as_bytes())
             .map_err(|err| EngineError::io(&e.path, err))?;
         report.written.push(e.path.clone());
     }

@@ -111,6 +111,16 @@ pub enum EngineError {
         /// What is wrong.
         message: String,
     },
+    /// The graph violates SHACL shapes.
+    #[error("{location}: the graph does not conform to the SHACL shapes ({shapes}):\n{report}")]
+    ShaclViolation {
+        /// Where the shapes were named (template `shape:` or ggen.toml).
+        location: Location,
+        /// The shapes files.
+        shapes: String,
+        /// The validation report (focus node, path, value, message per result).
+        report: String,
+    },
     /// A feature that is not available in this build or not yet delivered.
     #[error("{location}: {message}")]
     Unsupported {
@@ -157,6 +167,7 @@ impl Diagnostic for EngineError {
             Self::ShellNotAllowed { .. } => "shell-not-allowed",
             Self::CommandFailed { .. } => "command-failed",
             Self::Receipt { .. } => "receipt",
+            Self::ShaclViolation { .. } => "shacl-violation",
             Self::Unsupported { .. } => "unsupported",
         }
     }
@@ -171,6 +182,7 @@ impl Diagnostic for EngineError {
             | Self::Injection { location, .. }
             | Self::ShellNotAllowed { location, .. }
             | Self::CommandFailed { location, .. }
+            | Self::ShaclViolation { location, .. }
             | Self::Unsupported { location, .. } => Some(location),
             _ => None,
         }

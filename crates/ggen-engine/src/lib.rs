@@ -102,9 +102,7 @@ pub fn plan(
     let resolve_ms = ms(t0);
     let t1 = Instant::now();
     let graph = load_graph(ws, progress)?;
-    if !ws.shapes.is_empty() {
-        shapes::validate(&graph, &ws.shapes, MANIFEST_FILE, 1)?;
-    }
+    let shape_warnings = shapes::validate(&graph, &ws.shapes, MANIFEST_FILE, ws.shapes_line)?;
     let load_ms = ms(t1);
     let t2 = Instant::now();
     let rendered = {
@@ -177,6 +175,7 @@ pub fn plan(
     let receipt_changed = ws.receipt_path.is_some()
         && old.as_ref().map(Receipt::to_json) != Some(new_receipt.to_json());
     let mut warnings = ws.warnings.clone();
+    warnings.extend(shape_warnings);
     warnings.extend(rendered.warnings);
     Ok(Plan {
         entries,

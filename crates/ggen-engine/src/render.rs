@@ -282,7 +282,9 @@ fn render_template(
     // 3. SHACL shapes of this template.
     if !fm.shape.is_empty() {
         let shapes = resolve_template_files(ws, template, &pre, &vars_ctx, "shape", &fm.shape)?;
-        crate::shapes::validate(&graph, &shapes, &template.name, fm.line_of("shape"))?;
+        let warnings =
+            crate::shapes::validate(&graph, &shapes, &template.name, fm.line_of("shape"))?;
+        out.warnings.extend(warnings);
         out.extra_inputs.extend(shapes);
     }
     // 4. Queries.

@@ -47,6 +47,8 @@ pub struct Workspace {
     pub prefixes: Prefixes,
     /// SHACL shapes of the project.
     pub shapes: Vec<InputFile>,
+    /// Line of `shapes` in ggen.toml (for messages).
+    pub shapes_line: u64,
     /// Template files (partials included), sorted.
     pub templates: Vec<InputFile>,
     /// Directories searched for partials.
@@ -178,6 +180,10 @@ impl Workspace {
             sources,
             prefixes,
             shapes,
+            shapes_line: text
+                .lines()
+                .position(|l| l.trim_start().starts_with("shapes"))
+                .map_or(1, |i| i as u64 + 1),
             templates,
             packs: Vec::new(),
             vars,
@@ -228,6 +234,7 @@ impl Workspace {
             base: None,
             prefixes: Prefixes::new(),
             shapes: Vec::new(),
+            shapes_line: 1,
             packs: Vec::new(),
             vars: cli_vars.clone(),
             project: None,

@@ -59,3 +59,36 @@ fn five_syntaxes_same_triples_same_canonical_hash() {
         assert_eq!(hash, &results[0].2, "{file}");
     }
 }
+
+#[test]
+fn named_graphs_are_kept_and_queryable() {
+    let trig = "@prefix ex: <http://ex.org/> .\nex:a ex:p 1 .\nex:g1 { ex:b ex:p 2 . }\nex:g2 { ex:c ex:p 3 . _:x ex:p 4 . }\n";
+    let mut b = GraphBuilder::new();
+    b.add_text("d.trig", trig, RdfSyntax::TriG).unwrap();
+    let g = b.build().unwrap();
+    assert_eq!(g.len(), 4);
+    let opts = ggen_graph::QueryOptions::new().with_prefix("ex", "http://ex.org/");
+    // The default graph holds only the unnamed triple; GRAPH reaches the named ones.
+    assert_eq!(
+        g.select("SELECT ?s WHERE { ?s ex:p ?o }", &opts)
+            .unwrap()
+            .rows
+            .len(),
+        1
+    );
+    let named = g
+        .select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ex:p ?o } } GROUP BY ?g ORDER BY ?g",
+            &opts,
+        )
+        .unwrap();
+    assert_eq!(named.rows.len(), 2);
+    // The same dataset as N-Quads gives the same canonical hash.
+    let nq = "<http://ex.org/a> <http://ex.org/p> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n\
+<http://ex.org/b> <http://ex.org/p> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer> <http://ex.org/g1> .\n\
+<http://ex.org/c> <http://ex.org/p> \"3\"^^<http://www.w3.org/2001/XMLSchema#integer> <http://ex.org/g2> .\n\
+_:y <http://ex.org/p> \"4\"^^<http://www.w3.org/2001/XMLSchema#integer> <http://ex.org/g2> .\n";
+    let mut b = GraphBuilder::new();
+    b.add_text("d.nq", nq, RdfSyntax::NQuads).unwrap();
+    assert_eq!(b.build().unwrap().canonical_sha256(), g.canonical_sha256());
+}
