@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use ggen_core::Diagnostic as _;
 use ggen_pack::PackId;
 use ggen_pack::cache::{ArchiveState, PackCacheStatus, SourceState};
 use ggen_pack::install::{
@@ -51,7 +52,14 @@ fn install_error(e: &InstallError, inst: &Installer) -> CmdError {
     {
         return super::query::unknown_pack(id, inst.registries(), required_by);
     }
-    CmdError::diag(e)
+    let mut err = CmdError::diag(e);
+    if err.location.is_none()
+        && let InstallError::Resolve(ResolveError::Registry(r)) = e
+    {
+        // a malformed index line: keep its file and line
+        err.location = r.location().cloned();
+    }
+    err
 }
 
 fn change_json(c: &Change) -> Value {
