@@ -188,6 +188,12 @@ impl SearchIndex {
 
     /// Run a query: ranked, ties by id, `offset` and `limit` applied last.
     pub fn search(&self, q: &SearchQuery) -> Vec<SearchHit> {
+        self.search_with_total(q).0
+    }
+
+    /// [`SearchIndex::search`], also returning how many packs matched before `offset` and
+    /// `limit` were applied (for pagination).
+    pub fn search_with_total(&self, q: &SearchQuery) -> (Vec<SearchHit>, usize) {
         let text = q.text.trim().to_lowercase();
         let terms: Vec<&str> = text.split_whitespace().collect();
         let category = q.category.as_ref().map(|c| c.to_lowercase());
@@ -217,8 +223,10 @@ impl SearchIndex {
             }
         }
         hits.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+        let total = hits.len();
         let limit = q.limit.unwrap_or(usize::MAX);
-        hits.into_iter()
+        let page = hits
+            .into_iter()
             .skip(q.offset)
             .take(limit)
             .filter_map(|(rank, _, i)| {
@@ -227,7 +235,8 @@ impl SearchIndex {
                     rank,
                 })
             })
-            .collect()
+            .collect();
+        (page, total)
     }
 }
 
@@ -342,6 +351,14 @@ mod tests {
             idx.search(&SearchQuery::new("nothing-like-this"))
                 .is_empty()
         );
+        let q = SearchQuery {
+            limit: Some(2),
+            offset: 1,
+            ..SearchQuery::new("rust")
+        };
+        let (page, total) = idx.search_with_total(&q);
+        assert_eq!(ids(&page), vec!["io.a.rusty", "io.b.rust-models"]);
+        assert_eq!(total, 7);
         assert_eq!(idx.search(&SearchQuery::new("")).len(), 7);
     }
 
