@@ -546,3 +546,75 @@ fn keygen_and_sign() {
         ggen_pack::sign::verify("io.example.models", "1.0.0", &other, &[sig], &trusted).is_err()
     );
 }
+
+#[test]
+fn locked_and_frozen_never_change_the_lockfile() {
+    let s = Setup::new();
+    s.publish("io.example.models", "1.0.0", &[]);
+    s.publish("io.example.other", "1.0.0", &[]);
+    s.run_json(&s.project, &["marketplace", "install", "io.example.models"]);
+    let before = state_hashes(&s.project);
+    for args in [
+        &["marketplace", "install", "io.example.other", "--locked"][..],
+        &["marketplace", "install", "io.example.other", "--frozen"],
+        &[
+            "--offline",
+            "marketplace",
+            "install",
+            "io.example.other",
+            "--locked",
+        ],
+    ] {
+        let out = s
+            .ggen(&s.project)
+            .args(args)
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let doc = json(&out);
+        assert_eq!(doc["error"]["code"], "lockfile-would-change", "{doc:#}");
+        assert!(
+            doc["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("add io.example.other 1.0.0"),
+            "{doc:#}"
+        );
+        assert_eq!(state_hashes(&s.project), before, "{args:?}");
+    }
+    // a requirement added to ggen.toml by hand: gen --locked refuses, --check refuses without
+    // writing, plain gen installs it
+    let manifest = s.project.join("ggen.toml");
+    std::fs::write(
+        &manifest,
+        read(&manifest).replace("[packs]\n", "[packs]\n\"io.example.other\" = \"^1\"\n"),
+    )
+    .unwrap();
+    let before = state_hashes(&s.project);
+    for args in [
+        &["project", "gen", "--locked"][..],
+        &["project", "gen", "--frozen"],
+        &["project", "gen", "--check"],
+        &["project", "diff"],
+    ] {
+        let out = s
+            .ggen(&s.project)
+            .args(args)
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(json(&out)["error"]["code"], "lockfile-would-change");
+        assert_eq!(state_hashes(&s.project), before, "{args:?}");
+    }
+    s.run_json(&s.project, &["project", "gen"]);
+    assert!(read(&s.project.join("ggen.lock")).contains("io.example.other"));
+    assert!(s.project.join("generated/pack-out/other.txt").exists());
+    s.run_json(&s.project, &["project", "gen", "--locked", "--check"]);
+    // remove: from ggen.toml and ggen.lock, the outputs become orphans of the next gen
+    let doc = s.run_json(&s.project, &["marketplace", "remove", "io.example.other"]);
+    assert_eq!(doc["changes"][0]["action"], "remove");
+    assert!(!read(&s.project.join("ggen.lock")).contains("io.example.other"));
+    assert!(!read(&manifest).contains("io.example.other"));
+}
