@@ -102,12 +102,7 @@ fn report(ctx: &Ctx, r: &InstallReport, verb: &str, dry_run: bool) -> Report {
     }
     let mut human = String::new();
     for c in &r.changes {
-        let _ = writeln!(
-            human,
-            "{:>9} {}",
-            ctx.style.action(action_of(c)).trim_start(),
-            describe(c)
-        );
+        let _ = writeln!(human, "{} {}", ctx.style.action(action_of(c)), describe(c));
     }
     let summary = if r.changes.is_empty() {
         "ggen.lock is up to date".to_owned()

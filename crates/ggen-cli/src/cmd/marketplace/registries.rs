@@ -199,7 +199,7 @@ impl Registry for Tracked {
 
     fn download(&self, id: &PackId, version: &semver::Version) -> Result<Vec<u8>, RegistryError> {
         use ggen_engine::Progress as _;
-        self.bar.begin("download", None);
+        self.bar.begin("download", Some(1));
         let r = self.inner.download(id, version);
         self.bar.inc(1);
         self.bar.end();
