@@ -270,13 +270,13 @@ async fn run(command: Command, config: Config) -> ExitCode {
             }
         }
         Command::Migrate => {
+            if config.database.is_none() {
+                let _ = std::fs::create_dir_all(&config.data);
+            }
             let db = match Db::connect(&config.database_url(), &config.pool).await {
                 Ok(db) => db,
                 Err(e) => return fail(&e, &e),
             };
-            if config.database.is_none() {
-                let _ = std::fs::create_dir_all(&config.data);
-            }
             match db.migrate().await {
                 Ok(applied) => {
                     let all = db.applied_migrations().await.unwrap_or_default();
