@@ -2,6 +2,8 @@ use std::path::PathBuf;
 
 use ggen_core::{Diagnostic, Location};
 
+use crate::endpoint::EndpointError;
+
 /// Errors from loading RDF and running SPARQL.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -72,6 +74,21 @@ pub enum GraphError {
     /// The store failed.
     #[error("RDF store error: {0}")]
     Store(String),
+    /// A remote SPARQL endpoint failed or gave an unusable answer.
+    #[error("{}{source}", name.as_ref().map(|n| format!("query `{n}`: ")).unwrap_or_default())]
+    Endpoint {
+        /// The query's name.
+        name: Option<String>,
+        /// What went wrong.
+        #[source]
+        source: EndpointError,
+    },
+}
+
+impl From<EndpointError> for GraphError {
+    fn from(source: EndpointError) -> Self {
+        Self::Endpoint { name: None, source }
+    }
 }
 
 impl GraphError {
@@ -104,6 +121,10 @@ impl GraphError {
                 found,
                 expected,
             },
+            Self::Endpoint { source, .. } => Self::Endpoint {
+                name: Some(query_name.to_owned()),
+                source,
+            },
             other => other,
         }
     }
@@ -120,6 +141,14 @@ impl Diagnostic for GraphError {
             Self::QueryForm { .. } => "sparql-form",
             Self::InvalidIri { .. } => "invalid-iri",
             Self::Store(_) => "store",
+            Self::Endpoint { source, .. } => source.code(),
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        match self {
+            Self::Endpoint { source, .. } => source.help(),
+            _ => None,
         }
     }
 

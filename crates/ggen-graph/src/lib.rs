@@ -14,19 +14,23 @@
 
 mod build;
 mod canon;
+pub mod endpoint;
 mod error;
 mod graph;
 mod prefixes;
 mod query;
+mod source;
 mod syntax;
 pub mod term;
 
 pub use build::GraphBuilder;
 pub use canon::{canonical_nquads, canonicalize_quads};
+pub use endpoint::{EndpointAuth, EndpointConfig, EndpointError, RemoteEndpoint, RequestMethod};
 pub use error::GraphError;
 pub use graph::{Graph, SourceInfo};
 pub use prefixes::{Prefixes, WELL_KNOWN_PREFIXES};
 pub use query::{QueryOptions, QueryOutput, Solutions, parse_query};
+pub use source::QuerySource;
 pub use syntax::RdfSyntax;
 
 /// Re-exports of the RDF model types that appear in this crate's API.

@@ -85,6 +85,11 @@ impl QueryOptions {
     pub fn base(&self) -> Option<&str> {
         self.base.as_deref()
     }
+
+    /// The query's name, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
 }
 
 /// The rows of a SELECT query.
@@ -284,7 +289,7 @@ fn clamp_to_last_token(text: &str, line: u64, column: u64) -> (u64, u64) {
 }
 
 /// Whether the solutions of this query come in an order the query itself defines.
-fn has_order_by(query: &Query) -> bool {
+pub(crate) fn has_order_by(query: &Query) -> bool {
     let Query::Select { pattern, .. } = query else {
         return true;
     };
@@ -383,7 +388,11 @@ impl Graph {
     }
 }
 
-fn form_error(found: &QueryOutput, expected: &'static str, opts: &QueryOptions) -> GraphError {
+pub(crate) fn form_error(
+    found: &QueryOutput,
+    expected: &'static str,
+    opts: &QueryOptions,
+) -> GraphError {
     GraphError::QueryForm {
         name: opts.name.clone(),
         found: found.form(),
