@@ -116,7 +116,17 @@ impl Storage {
                 message: "no bucket name".into(),
             });
         }
+        let retry = object_store::RetryConfig {
+            max_retries: 2,
+            retry_timeout: std::time::Duration::from_secs(15),
+            ..object_store::RetryConfig::default()
+        };
+        let client = object_store::ClientOptions::new()
+            .with_connect_timeout(std::time::Duration::from_secs(5))
+            .with_timeout(std::time::Duration::from_secs(120));
         let mut b = AmazonS3Builder::new()
+            .with_retry(retry)
+            .with_client_options(client)
             .with_bucket_name(bucket)
             .with_region(cfg.s3_region.as_deref().unwrap_or("us-east-1"))
             .with_allow_http(cfg.s3_allow_http)
