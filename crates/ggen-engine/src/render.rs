@@ -14,7 +14,7 @@ use minijinja::value::Value;
 
 use crate::error::EngineError;
 use crate::inject::RenderedInjection;
-use crate::inputs::{InputFile, rel_name};
+use crate::inputs::InputFile;
 use crate::options::GenOptions;
 use crate::progress::Progress;
 use crate::workspace::{PackInput, Workspace};
@@ -206,7 +206,7 @@ fn render_template(
     }
     if let Some(from) = &template.from_path {
         out.extra_inputs.push(InputFile {
-            rel: rel_name(&ws.root, from),
+            rel: ws.display_name(from),
             abs: from.clone(),
         });
     }
@@ -241,7 +241,7 @@ fn render_template(
                 }
             })?;
             let abs = dir.join(rel);
-            let name = rel_name(&ws.root, &abs);
+            let name = ws.display_name(&abs);
             extra.add_file_as(&abs, Path::new(&name), None)?;
             out.extra_inputs.push(InputFile { abs, rel: name });
         }
@@ -490,7 +490,7 @@ fn resolve_template_files(
             })?;
             let abs = dir.join(rel);
             Ok(InputFile {
-                rel: rel_name(&ws.root, &abs),
+                rel: ws.display_name(&abs),
                 abs,
             })
         })

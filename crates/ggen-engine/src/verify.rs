@@ -38,12 +38,7 @@ impl VerifyReport {
 }
 
 fn disk_sha(ws: &Workspace, path: &str) -> Option<String> {
-    let abs = if std::path::Path::new(path).is_absolute() {
-        path.into()
-    } else {
-        ws.root.join(path)
-    };
-    ggen_core::hash::sha256_file(&abs).ok()
+    ggen_core::hash::sha256_file(&ws.resolve_name(path)).ok()
 }
 
 /// Re-hash every output recorded in the receipt.

@@ -257,6 +257,31 @@ impl Workspace {
         out
     }
 
+    /// How a file is named in receipts and messages: relative to the project root, or
+    /// `<pack id>/<path>` for a file of an installed pack (never a machine-specific cache path).
+    pub fn display_name(&self, abs: &Path) -> String {
+        for p in &self.packs {
+            if let Ok(rel) = abs.strip_prefix(&p.root) {
+                return format!("{}/{}", p.id, ggen_core::fs::slash_path(rel));
+            }
+        }
+        inputs::rel_name(&self.root, abs)
+    }
+
+    /// The file a recorded name refers to (the inverse of [`display_name`](Self::display_name)).
+    pub fn resolve_name(&self, name: &str) -> PathBuf {
+        for p in &self.packs {
+            if let Some(rel) = name.strip_prefix(&p.id).and_then(|r| r.strip_prefix('/')) {
+                return p.root.join(rel);
+            }
+        }
+        if Path::new(name).is_absolute() {
+            PathBuf::from(name)
+        } else {
+            self.root.join(name)
+        }
+    }
+
     /// Directories searched for partials: the project's template dirs, then packs' roots.
     pub fn search_dirs(&self) -> Vec<PathBuf> {
         let mut d = self.template_dirs.clone();
