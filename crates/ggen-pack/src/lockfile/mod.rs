@@ -355,9 +355,12 @@ impl Lockfile {
         s
     }
 
-    /// Write atomically.
+    /// Write atomically (a temporary file renamed over the lockfile, so a reader never sees a
+    /// partial file), without an `fsync`: like `Cargo.lock`, `ggen.lock` is re-derived from
+    /// `ggen.toml` and the registry if a crash ever loses the last write, and an `fsync` costs
+    /// more than everything else a save does.
     pub fn save(&self, path: &Path) -> Result<(), LockfileError> {
-        crate::fsutil::write_atomic_shared(path, self.to_toml().as_bytes()).map_err(|source| {
+        ggen_core::fs::write_atomic_nosync(path, self.to_toml().as_bytes()).map_err(|source| {
             LockfileError::Io {
                 path: path.to_owned(),
                 source,
