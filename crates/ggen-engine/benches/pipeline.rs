@@ -121,6 +121,18 @@ fn query(b: divan::Bencher, n: usize) {
     b.bench(|| g.select(QUERY, &Default::default()).unwrap());
 }
 
+/// Planning from scratch without writing: load + queries + render + compose. Render time is
+/// this minus `load` and `query`.
+#[divan::bench(args = [280, 28_000], sample_count = 5, sample_size = 1)]
+fn plan_only(b: divan::Bencher, n: usize) {
+    let f = fx(n);
+    clean(&f.root);
+    b.bench(|| {
+        let w = ws(&f.root);
+        ggen_engine::plan(&w, &GenOptions::default(), &NoProgress).unwrap()
+    });
+}
+
 /// Full generation from scratch: plan (load, query, render, compose) + apply (write files, receipt).
 #[divan::bench(args = [280, 28_000], sample_count = 5, sample_size = 1)]
 fn end_to_end(b: divan::Bencher, n: usize) {
