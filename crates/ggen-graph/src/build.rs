@@ -6,8 +6,9 @@ use oxigraph::io::{RdfParser, RdfSyntaxError};
 use oxigraph::model::Quad;
 use oxigraph::store::Store;
 
-use crate::canon::{canonical_nquads, canonicalize_quads};
+use crate::canon::{CanonicalOrder, canonicalize_quads};
 use crate::error::GraphError;
+use crate::exact::ExactLiterals;
 use crate::graph::{Graph, SourceInfo};
 use crate::prefixes::Prefixes;
 use crate::syntax::RdfSyntax;
@@ -91,7 +92,21 @@ impl GraphBuilder {
         syntax: RdfSyntax,
     ) -> Result<&SourceInfo, GraphError> {
         let span = tracing::debug_span!("parse", file = %name.display(), %syntax).entered();
-        let (quads, prefixes) = parse(name, bytes, syntax, self.base.as_deref())?;
+        // Hash the source on a second thread while parsing large inputs.
+        let (parsed, sha256) = if bytes.len() >= PARALLEL_BYTES {
+            std::thread::scope(|scope| {
+                let sha = scope.spawn(|| sha256_hex(bytes));
+                let parsed = parse(name, bytes, syntax, self.base.as_deref());
+                (parsed, sha.join())
+            })
+        } else {
+            (
+                parse(name, bytes, syntax, self.base.as_deref()),
+                Ok(sha256_hex(bytes)),
+            )
+        };
+        let (quads, prefixes) = parsed?;
+        let sha256 = sha256.map_err(|_| GraphError::Store("the hashing worker panicked".into()))?;
         drop(span);
         for (p, iri) in prefixes {
             self.prefixes.insert_if_absent(&p, &iri);
@@ -99,7 +114,7 @@ impl GraphBuilder {
         let info = SourceInfo {
             path: ggen_core::fs::slash_path(name),
             syntax,
-            sha256: sha256_hex(bytes),
+            sha256,
             triples: quads.len(),
         };
         self.quads.extend(quads);
@@ -133,19 +148,38 @@ impl GraphBuilder {
     }
 
     /// Canonicalize and load everything into an in-memory store.
+    ///
+    /// Steps: RDFC-1.0 blank node labels (when there are blank nodes), the canonical N-Quads
+    /// order and SHA-256, the side table of literals the store rewrites
+    /// ([`ExactLiterals`]), and the store, loaded in canonical order so that it iterates the
+    /// same way for the same data. Large inputs use a second thread: to format and sort half of
+    /// the lines, then for the hash and the side table while the store is loaded.
     pub fn build(self) -> Result<Graph, GraphError> {
         let _span = tracing::debug_span!("build_graph", quads = self.quads.len()).entered();
         let quads = canonicalize_quads(self.quads);
-        let (sorted, sha) = canonical_nquads(quads);
-        let len = sorted.len();
+        let parallel = quads.len() >= PARALLEL_THRESHOLD;
+        let order = if parallel {
+            CanonicalOrder::new_parallel(&quads)
+        } else {
+            CanonicalOrder::new(&quads)
+        };
         let store = Store::new().map_err(|e| GraphError::Store(e.to_string()))?;
-        let mut loader = store.bulk_loader();
-        loader
-            .load_quads(sorted)
-            .map_err(|e| GraphError::Store(e.to_string()))?;
-        loader
-            .commit()
-            .map_err(|e| GraphError::Store(e.to_string()))?;
+        let text = order.text();
+        let (loaded, side) = if parallel {
+            std::thread::scope(|scope| {
+                let side = scope.spawn(|| (text.sha256(), ExactLiterals::from_quads(&quads)));
+                let loaded = load_in_order(&store, &quads, &order);
+                (loaded, side.join())
+            })
+        } else {
+            let side = (text.sha256(), ExactLiterals::from_quads(&quads));
+            (load_in_order(&store, &quads, &order), Ok(side))
+        };
+        loaded?;
+        let (sha, exact) =
+            side.map_err(|_| GraphError::Store("the hashing worker panicked".into()))?;
+        let len = order.len();
+        drop(quads);
         let mut sources = self.sources;
         sources.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Graph::from_parts(
@@ -155,9 +189,27 @@ impl GraphBuilder {
             len,
             sha,
             self.base,
+            exact,
         ))
     }
 }
+
+/// Insert the quads into the store in canonical order (one transaction, by reference).
+fn load_in_order(store: &Store, quads: &[Quad], order: &CanonicalOrder) -> Result<(), GraphError> {
+    let mut tx = store
+        .start_transaction()
+        .map_err(|e| GraphError::Store(e.to_string()))?;
+    for q in order.indices().filter_map(|i| quads.get(i)) {
+        tx.insert(q.as_ref());
+    }
+    tx.commit().map_err(|e| GraphError::Store(e.to_string()))
+}
+
+/// From this many quads on, [`GraphBuilder::build`] and source hashing use a second thread.
+const PARALLEL_THRESHOLD: usize = 20_000;
+
+/// From this many bytes on, the source is hashed on a second thread while it is parsed.
+const PARALLEL_BYTES: usize = 1 << 20;
 
 type Parsed = (Vec<Quad>, Vec<(String, String)>);
 

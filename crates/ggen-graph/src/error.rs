@@ -83,6 +83,30 @@ pub enum GraphError {
         #[source]
         source: EndpointError,
     },
+    /// A query ran longer than its time limit and was stopped.
+    #[error("SPARQL query{} stopped after the time limit of {limit}", name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default())]
+    QueryTimeout {
+        /// The query's name.
+        name: Option<String>,
+        /// The limit, human-readable (e.g. `60 s`).
+        limit: String,
+    },
+    /// The data could not be written in the requested syntax.
+    #[error("cannot write {syntax}: {message}")]
+    Export {
+        /// The output syntax.
+        syntax: &'static str,
+        /// Why.
+        message: String,
+    },
+    /// The data has named graphs and the output syntax has none.
+    #[error("the data has {quads} quad(s) in named graphs and {syntax} cannot hold named graphs")]
+    NamedGraphsUnsupported {
+        /// The output syntax.
+        syntax: &'static str,
+        /// Quads outside the default graph.
+        quads: usize,
+    },
 }
 
 impl From<EndpointError> for GraphError {
@@ -114,6 +138,10 @@ impl GraphError {
                 name: Some(query_name.to_owned()),
                 message,
             },
+            Self::QueryTimeout { limit, .. } => Self::QueryTimeout {
+                name: Some(query_name.to_owned()),
+                limit,
+            },
             Self::QueryForm {
                 found, expected, ..
             } => Self::QueryForm {
@@ -142,12 +170,23 @@ impl Diagnostic for GraphError {
             Self::InvalidIri { .. } => "invalid-iri",
             Self::Store(_) => "store",
             Self::Endpoint { source, .. } => source.code(),
+            Self::QueryTimeout { .. } => "sparql-timeout",
+            Self::Export { .. } => "rdf-export",
+            Self::NamedGraphsUnsupported { .. } => "rdf-named-graphs",
         }
     }
 
     fn help(&self) -> Option<String> {
         match self {
             Self::Endpoint { source, .. } => source.help(),
+            Self::QueryTimeout { .. } => Some(
+                "raise the limit with --timeout, or narrow the query (LIMIT, more specific patterns)"
+                    .into(),
+            ),
+            Self::NamedGraphsUnsupported { .. } => Some(
+                "write nquads, trig or jsonld, or merge the graphs into the default graph (--merge-graphs)"
+                    .into(),
+            ),
             _ => None,
         }
     }

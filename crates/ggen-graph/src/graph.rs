@@ -1,10 +1,12 @@
-use oxigraph::io::RdfSerializer;
-use oxigraph::model::Quad;
+use std::sync::Arc;
+
+use oxigraph::model::{Literal, NamedNodeRef, NamedOrBlankNodeRef, Quad};
 use oxigraph::store::Store;
 use serde::Serialize;
 
 use crate::build::GraphBuilder;
 use crate::error::GraphError;
+use crate::exact::ExactLiterals;
 use crate::prefixes::Prefixes;
 use crate::syntax::RdfSyntax;
 
@@ -35,6 +37,7 @@ pub struct Graph {
     len: usize,
     canonical_sha256: String,
     base: Option<String>,
+    exact: Arc<ExactLiterals>,
 }
 
 impl std::fmt::Debug for Graph {
@@ -55,6 +58,7 @@ impl Graph {
         len: usize,
         canonical_sha256: String,
         base: Option<String>,
+        exact: ExactLiterals,
     ) -> Self {
         Self {
             store,
@@ -63,6 +67,7 @@ impl Graph {
             len,
             canonical_sha256,
             base,
+            exact: Arc::new(exact),
         }
     }
 
@@ -71,7 +76,8 @@ impl Graph {
         GraphBuilder::new().build()
     }
 
-    /// Number of distinct quads.
+    /// Number of distinct quads (as written: literals the store keeps in canonical form, such as
+    /// `"07"^^xsd:integer` next to `"7"^^xsd:integer`, count separately).
     pub fn len(&self) -> usize {
         self.len
     }
@@ -101,17 +107,39 @@ impl Graph {
         self.base.as_deref()
     }
 
-    /// The underlying oxigraph store (read it; do not modify it).
+    /// The underlying oxigraph store (read it; do not modify it). Literals of the XSD types it
+    /// encodes natively come back in canonical form (see [`exact_literals`](Self::exact_literals)).
     pub fn store(&self) -> &Store {
         &self.store
     }
 
-    /// All quads, in the store's order.
+    /// The side table of literals the store keeps in another form than the inputs wrote them.
+    pub fn exact_literals(&self) -> &ExactLiterals {
+        &self.exact
+    }
+
+    /// The original literal objects of `(s, p, ?)` over all graphs, when some of them are kept
+    /// in another form by the store (`None` when the store's objects are exact).
+    pub fn original_objects(
+        &self,
+        s: NamedOrBlankNodeRef<'_>,
+        p: NamedNodeRef<'_>,
+    ) -> Option<&[Literal]> {
+        self.exact.get(s, p).map(|e| e.originals.as_slice())
+    }
+
+    /// All quads, as the inputs wrote them (exact literals), in the store's order.
     pub fn quads(&self) -> Result<Vec<Quad>, GraphError> {
-        self.store
-            .iter()
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| GraphError::Store(e.to_string()))
+        let mut out = Vec::with_capacity(self.len);
+        for q in self.store.iter() {
+            let q = q.map_err(|e| GraphError::Store(e.to_string()))?;
+            if self.exact.is_empty() {
+                out.push(q);
+            } else {
+                self.exact.expand(q, &mut out);
+            }
+        }
+        Ok(out)
     }
 
     /// A new graph with this graph's quads plus everything in `extra` (its sources are added to
@@ -136,30 +164,14 @@ impl Graph {
         self.extended(extra)
     }
 
-    /// Serialize the dataset in canonical order to `syntax`. Syntaxes without named graphs get
-    /// the default graph only.
+    /// Serialize the dataset in canonical order to `syntax`, declaring `prefixes` where the
+    /// syntax has prefixes. Syntaxes without named graphs get the default graph only (use
+    /// [`export`](crate::export::export) to refuse instead).
     pub fn serialize(&self, syntax: RdfSyntax, prefixes: &Prefixes) -> Result<Vec<u8>, GraphError> {
-        let mut serializer = RdfSerializer::from_format(syntax.to_format());
-        for (p, iri) in prefixes.iter() {
-            serializer = serializer
-                .with_prefix(p, iri)
-                .map_err(|e| GraphError::InvalidIri {
-                    iri: iri.to_owned(),
-                    message: e.to_string(),
-                })?;
-        }
-        let mut quads = self.quads()?;
-        let mut keyed: Vec<(String, Quad)> = quads.drain(..).map(|q| (q.to_string(), q)).collect();
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut w = serializer.for_writer(Vec::new());
-        for (_, q) in &keyed {
-            if !syntax.supports_datasets() && !q.graph_name.is_default_graph() {
-                continue;
-            }
-            w.serialize_quad(q)
-                .map_err(|e| GraphError::Store(e.to_string()))?;
-        }
-        w.finish().map_err(|e| GraphError::Store(e.to_string()))
+        let options = crate::export::ExportOptions::new(syntax)
+            .with_prefixes(prefixes.clone())
+            .default_graph_only();
+        crate::export::export(self, &options)
     }
 }
 

@@ -7,7 +7,7 @@ use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RdfSyntax {
-    /// Turtle (`.ttl`)
+    /// Turtle (`.ttl`, `.shacl`)
     Turtle,
     /// N-Triples (`.nt`)
     NTriples,
@@ -38,7 +38,8 @@ impl RdfSyntax {
     /// The syntax for a file extension (without the dot, case-insensitive).
     pub fn from_extension(ext: &str) -> Option<Self> {
         Some(match ext.to_ascii_lowercase().as_str() {
-            "ttl" | "turtle" => Self::Turtle,
+            // `.shacl`: shapes graphs are Turtle by convention (schema.org ships them so).
+            "ttl" | "turtle" | "shacl" => Self::Turtle,
             "nt" | "ntriples" => Self::NTriples,
             "nq" | "nquads" => Self::NQuads,
             "trig" => Self::TriG,
@@ -132,7 +133,7 @@ mod tests {
     #[test]
     fn extensions_and_names() {
         for ext in [
-            "ttl", "nt", "nq", "trig", "rdf", "owl", "xml", "jsonld", "n3", "TTL",
+            "ttl", "nt", "nq", "trig", "rdf", "owl", "xml", "jsonld", "n3", "TTL", "shacl",
         ] {
             assert!(RdfSyntax::from_extension(ext).is_some(), "{ext}");
         }
@@ -144,6 +145,10 @@ mod tests {
         assert_eq!(RdfSyntax::from_name("rdf/xml"), Some(RdfSyntax::RdfXml));
         assert_eq!(RdfSyntax::from_name("json-ld"), Some(RdfSyntax::JsonLd));
         assert_eq!(RdfSyntax::from_name("yaml"), None);
+        assert_eq!(
+            RdfSyntax::from_path(Path::new("schemaorg-shapes.shacl")),
+            Some(RdfSyntax::Turtle)
+        );
         for s in RdfSyntax::ALL {
             assert_eq!(RdfSyntax::from_name(s.name()), Some(s));
             assert_eq!(RdfSyntax::from_extension(s.extension()), Some(s));
