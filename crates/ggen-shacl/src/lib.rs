@@ -20,11 +20,12 @@
 //! # Ok::<_, Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Known limitation: the oxigraph store keeps typed literals of the XSD numeric, boolean and
-//! date/time types in a normalized form (`"5"^^xsd:byte` is read back as `"5"^^xsd:integer`,
-//! `"4.0"^^xsd:decimal` as `"4"^^xsd:decimal`). Validation sees the normalized literals, so
-//! `sh:datatype` with a type derived from `xsd:integer` rejects values that were written with
-//! that type, and `sh:pattern`/`sh:minLength` see the canonical lexical form.
+//! Literals are validated as the data wrote them: the oxigraph store keeps the XSD numeric,
+//! boolean and date/time literals in canonical form (`"5"^^xsd:byte` reads back as
+//! `"5"^^xsd:integer`), and the engine maps them back through the graph's exact-literal side
+//! table ([`ggen_graph::ExactLiterals`]), so `sh:datatype xsd:byte`, `sh:pattern`, the length
+//! constraints, `sh:hasValue` and `sh:in` see the original lexical form and datatype. Language
+//! tags are lower-cased by the RDF parsers (RDF compares them case-insensitively).
 
 mod component;
 mod error;

@@ -46,7 +46,7 @@ impl Path {
     /// Read the SHACL path whose root is `node` in `graph` (for example the `sh:resultPath` of a
     /// validation report graph).
     pub fn from_graph(graph: &ggen_graph::Graph, node: &Term) -> Result<Path, ShaclError> {
-        let reader = Reader::new(graph.store())?;
+        let reader = Reader::new(graph)?;
         parse_path(&reader, node)?.map_err(|message| ShaclError::InvalidPath {
             node: node.to_string(),
             message,

@@ -1,8 +1,14 @@
 //! Direct quad access to an oxigraph store (no SPARQL): the primitives the shapes parser and the
 //! validator are built on.
+//!
+//! Literal objects are exact: where the store keeps a literal in canonical form
+//! (`"5"^^xsd:byte` as `"5"^^xsd:integer`), the graph's side table
+//! ([`ggen_graph::ExactLiterals`]) gives back what the data said, so value nodes, lexical forms
+//! and datatypes are those of the input.
 
 use std::collections::HashSet;
 
+use ggen_graph::{ExactLiterals, Graph};
 use oxigraph::model::{
     NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef,
 };
@@ -16,6 +22,7 @@ use crate::vocab::{RDF_FIRST, RDF_NIL, RDF_REST};
 #[derive(Clone)]
 pub(crate) struct Reader<'a> {
     store: &'a Store,
+    exact: &'a ExactLiterals,
     dedup: bool,
 }
 
@@ -29,7 +36,8 @@ pub(crate) fn as_subject(term: &Term) -> Option<NamedOrBlankNodeRef<'_>> {
 }
 
 impl<'a> Reader<'a> {
-    pub(crate) fn new(store: &'a Store) -> Result<Self, ShaclError> {
+    pub(crate) fn new(graph: &'a Graph) -> Result<Self, ShaclError> {
+        let store = graph.store();
         let dedup = match store.named_graphs().next() {
             None => false,
             Some(r) => {
@@ -37,7 +45,11 @@ impl<'a> Reader<'a> {
                 true
             }
         };
-        Ok(Self { store, dedup })
+        Ok(Self {
+            store,
+            exact: graph.exact_literals(),
+            dedup,
+        })
     }
 
     fn finish<T: Eq + std::hash::Hash + Clone>(&self, mut v: Vec<T>) -> Vec<T> {
@@ -58,7 +70,20 @@ impl<'a> Reader<'a> {
         for q in self.store.quads_for_pattern(Some(s), Some(p), None, None) {
             out.push(q.map_err(ShaclError::store)?.object);
         }
-        Ok(self.finish(out))
+        let mut out = self.finish(out);
+        if !self.exact.is_empty() {
+            self.exact.exact_objects(s, p, &mut out);
+        }
+        Ok(out)
+    }
+
+    /// Whether the data's object `o` of `(s, p, o)` is exactly `o` (the store matched `o` by
+    /// its canonical form).
+    fn exact_match(&self, s: NamedOrBlankNodeRef<'_>, p: NamedNodeRef<'_>, o: TermRef<'_>) -> bool {
+        match o {
+            TermRef::Literal(l) => self.exact.has_exact_object(s, p, l),
+            _ => true,
+        }
     }
 
     /// Objects of `(s, p, ?o)` for a term that may not be able to be a subject (then: none).
@@ -81,7 +106,10 @@ impl<'a> Reader<'a> {
     ) -> Result<Vec<Term>, ShaclError> {
         let mut out = Vec::new();
         for q in self.store.quads_for_pattern(None, Some(p), Some(o), None) {
-            out.push(Term::from(q.map_err(ShaclError::store)?.subject));
+            let s = q.map_err(ShaclError::store)?.subject;
+            if self.exact_match(s.as_ref(), p, o) {
+                out.push(Term::from(s));
+            }
         }
         Ok(self.finish(out))
     }
@@ -92,8 +120,20 @@ impl<'a> Reader<'a> {
         p: NamedNodeRef<'_>,
     ) -> Result<Vec<(NamedOrBlankNode, Term)>, ShaclError> {
         let mut out = Vec::new();
+        let mut expanded: HashSet<NamedOrBlankNode> = HashSet::new();
         for q in self.store.quads_for_pattern(None, Some(p), None, None) {
             let q = q.map_err(ShaclError::store)?;
+            if let Term::Literal(l) = &q.object
+                && let Some(e) = self.exact.get(q.subject.as_ref(), p)
+                && e.stored.contains(l)
+            {
+                if expanded.insert(q.subject.clone()) {
+                    for o in &e.originals {
+                        out.push((q.subject.clone(), Term::Literal(o.clone())));
+                    }
+                }
+                continue;
+            }
             out.push((q.subject, q.object));
         }
         Ok(self.finish(out))
@@ -105,8 +145,21 @@ impl<'a> Reader<'a> {
         s: NamedOrBlankNodeRef<'_>,
     ) -> Result<Vec<(NamedNode, Term)>, ShaclError> {
         let mut out = Vec::new();
+        let mut expanded: Vec<NamedNode> = Vec::new();
         for q in self.store.quads_for_pattern(Some(s), None, None, None) {
             let q = q.map_err(ShaclError::store)?;
+            if let Term::Literal(l) = &q.object
+                && let Some(e) = self.exact.get(s, q.predicate.as_ref())
+                && e.stored.contains(l)
+            {
+                if !expanded.contains(&q.predicate) {
+                    for o in &e.originals {
+                        out.push((q.predicate.clone(), Term::Literal(o.clone())));
+                    }
+                    expanded.push(q.predicate);
+                }
+                continue;
+            }
             out.push((q.predicate, q.object));
         }
         Ok(self.finish(out))
@@ -125,7 +178,9 @@ impl<'a> Reader<'a> {
             .next()
         {
             None => Ok(false),
-            Some(r) => r.map(|_| true).map_err(ShaclError::store),
+            Some(r) => r
+                .map(|_| self.exact_match(s, p, o))
+                .map_err(ShaclError::store),
         }
     }
 

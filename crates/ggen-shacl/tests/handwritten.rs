@@ -517,16 +517,20 @@ fn typed_model_for_code_generation() {
 }
 
 #[test]
-fn known_limitation_store_normalizes_derived_integer_literals() {
-    // "5"^^xsd:byte is valid, but the oxigraph store reads it back as "5"^^xsd:integer, so
-    // sh:datatype xsd:byte reports it. This test documents the limitation (see
-    // docs/conformance.md); it fails once literals keep their datatype, and must then be
-    // turned into a test that the value conforms.
+fn sh_datatype_xsd_int_accepts_an_int_literal() {
+    // Formerly `known_limitation_store_normalizes_derived_integer_literals`: the store reads
+    // "5"^^xsd:int back as "5"^^xsd:integer; validation now sees the literal as written (see
+    // tests/exact_literals.rs for the other constraints that depend on it).
     let g = text(&format!(
-        "{PREFIXES} ex:a ex:p \"5\"^^xsd:byte . ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:datatype xsd:byte ] ."
+        "{PREFIXES} ex:a ex:p \"5\"^^xsd:int . ex:b ex:p \"5\"^^xsd:integer .\n\
+         ex:S sh:targetNode ex:a , ex:b ; sh:property [ sh:path ex:p ; sh:datatype xsd:int ] ."
     ));
     let report = validate(&g, &Shapes::from_graph(&g).unwrap()).unwrap();
-    assert_eq!(report.results().len(), 1);
+    assert_eq!(report.results().len(), 1, "{}", report.to_text());
+    assert_eq!(
+        report.results()[0].focus_node.to_string(),
+        "<http://example.org/b>"
+    );
     assert_eq!(
         report.results()[0].value.as_ref().unwrap().to_string(),
         "\"5\"^^<http://www.w3.org/2001/XMLSchema#integer>"

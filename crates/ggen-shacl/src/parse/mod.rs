@@ -32,7 +32,7 @@ impl Shapes {
     /// expression, …) is an error that names the shape and the offending triple. Paths and lists
     /// that no shape uses are not looked at.
     pub fn from_graph(graph: &Graph) -> Result<Shapes, ShaclError> {
-        let reader = Reader::new(graph.store())?;
+        let reader = Reader::new(graph)?;
         let location = match graph.sources() {
             [one] => Some(Location::file(&one.path)),
             _ => None,

@@ -58,7 +58,7 @@ pub fn validate_with(
     shapes: &Shapes,
     options: &ValidationOptions,
 ) -> Result<ValidationReport, ShaclError> {
-    let reader = Reader::new(data.store())?;
+    let reader = Reader::new(data)?;
     let classes = ClassIndex::build(&reader, shapes)?;
     let mut prefixes = shapes.prefixes.clone();
     prefixes.extend_from(data.prefixes());
