@@ -1,9 +1,10 @@
 //! Remote SPARQL 1.1 endpoints: queries run on an existing SPARQL service through the SPARQL 1.1
 //! Protocol, and the results come back as the same [`QueryOutput`] a local [`Graph`] gives.
 //!
-//! - Requests: `POST` with `Content-Type: application/sparql-query` (or `GET ?query=` with
-//!   [`RequestMethod::Get`]); `default-graph-uri` / `named-graph-uri` parameters from the
-//!   configuration (or already in the URL's query string).
+//! - Requests: `POST` with `Content-Type: application/sparql-query` (or a form-encoded `POST`
+//!   with [`RequestMethod::Form`], or `GET ?query=` with [`RequestMethod::Get`]);
+//!   `default-graph-uri` / `named-graph-uri` parameters from the configuration (or already in
+//!   the URL's query string).
 //! - Answers: SPARQL 1.1 Query Results JSON (XML and TSV are accepted too) for SELECT and ASK;
 //!   N-Triples (Turtle and RDF/XML accepted) for CONSTRUCT and DESCRIBE.
 //! - The query is parsed locally first (syntax errors with positions, the query form, whether
@@ -22,14 +23,15 @@
 
 mod error;
 mod http;
+mod json;
 mod prologue;
 mod results;
 #[cfg(feature = "test-server")]
 pub mod testing;
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use spargebra::Query;
@@ -45,20 +47,27 @@ pub enum RequestMethod {
     /// `POST` with the query as an `application/sparql-query` body (the default).
     #[default]
     Post,
+    /// `POST` with an `application/x-www-form-urlencoded` body (`query=…`): the form every
+    /// server accepts (Virtuoso 7.2 never answers direct POST requests).
+    Form,
     /// `GET` with the query in the `query` URL parameter (for servers or proxies without POST
     /// support; long queries may exceed URL length limits).
     Get,
 }
 
 impl RequestMethod {
-    /// Parse `post` or `get` (any case).
+    /// Parse `post`, `form` or `get` (any case).
     pub fn from_name(name: &str) -> Option<Self> {
         match name.to_ascii_lowercase().as_str() {
             "post" => Some(Self::Post),
+            "form" => Some(Self::Form),
             "get" => Some(Self::Get),
             _ => None,
         }
     }
+
+    /// The accepted names.
+    pub const NAMES: &'static str = "post, form, get";
 }
 
 /// Where the credentials for an endpoint come from.
@@ -174,7 +183,7 @@ impl EndpointConfig {
 
 /// A secret header value that never shows in `Debug` output.
 #[derive(Clone)]
-struct Secret(String);
+pub(crate) struct Secret(pub(crate) String);
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -182,16 +191,21 @@ impl std::fmt::Debug for Secret {
     }
 }
 
-/// A connection to a remote SPARQL endpoint. Cheap to share (`Send + Sync`); it caches the
-/// answers it received by query text.
-#[derive(Debug)]
+/// A connection to a remote SPARQL endpoint. Cheap to clone and share (`Send + Sync`); clones
+/// share one cache of the answers received, keyed by query text.
+#[derive(Debug, Clone)]
 pub struct RemoteEndpoint {
-    config: EndpointConfig,
-    shown_url: String,
-    agent: ureq::Agent,
-    authorization: Option<Secret>,
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) config: EndpointConfig,
+    pub(crate) shown_url: String,
+    pub(crate) agent: ureq::Agent,
+    pub(crate) authorization: Option<Secret>,
     cache: Mutex<BTreeMap<String, QueryOutput>>,
-    requests: AtomicU64,
+    pub(crate) requests: AtomicU64,
 }
 
 impl RemoteEndpoint {
@@ -241,28 +255,30 @@ impl RemoteEndpoint {
             }
         };
         Ok(Self {
-            shown_url: config.shown_url(),
-            agent: http::agent(&config),
-            config,
-            authorization,
-            cache: Mutex::new(BTreeMap::new()),
-            requests: AtomicU64::new(0),
+            inner: Arc::new(Inner {
+                shown_url: config.shown_url(),
+                agent: http::agent(&config),
+                config,
+                authorization,
+                cache: Mutex::new(BTreeMap::new()),
+                requests: AtomicU64::new(0),
+            }),
         })
     }
 
     /// The configuration.
     pub fn config(&self) -> &EndpointConfig {
-        &self.config
+        &self.inner.config
     }
 
     /// The URL without user-info.
     pub fn url(&self) -> &str {
-        &self.shown_url
+        &self.inner.shown_url
     }
 
     /// How many HTTP requests were made so far (retries included, cache hits excluded).
     pub fn requests(&self) -> u64 {
-        self.requests.load(Ordering::Relaxed)
+        self.inner.requests.load(Ordering::Relaxed)
     }
 
     /// How many distinct queries were answered so far.
@@ -271,7 +287,8 @@ impl RemoteEndpoint {
     }
 
     fn lock_cache(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, QueryOutput>> {
-        self.cache
+        self.inner
+            .cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -288,6 +305,7 @@ impl RemoteEndpoint {
             .fetch(&sent, &parsed)
             .map_err(|e| GraphError::Endpoint {
                 name: opts.name().map(str::to_owned),
+                location: opts.location(),
                 source: e,
             })?;
         self.lock_cache().insert(sent, out.clone());
@@ -296,8 +314,9 @@ impl RemoteEndpoint {
 
     fn fetch(&self, sent: &str, parsed: &Query) -> Result<QueryOutput, EndpointError> {
         let form = results::Form::of(parsed);
-        let response = http::send(self, sent, form)?;
-        let mut out = results::read(response, form, &self.shown_url, &self.config)?;
+        let inner = &self.inner;
+        let response = http::send(inner, sent, form)?;
+        let mut out = results::read(response, form, parsed, &inner.shown_url, &inner.config)?;
         match &mut out {
             QueryOutput::Solutions(s) => {
                 if !has_order_by(parsed) {

@@ -75,10 +75,12 @@ pub enum GraphError {
     #[error("RDF store error: {0}")]
     Store(String),
     /// A remote SPARQL endpoint failed or gave an unusable answer.
-    #[error("{}{source}", name.as_ref().map(|n| format!("query `{n}`: ")).unwrap_or_default())]
+    #[error("{}{}{source}", location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default(), name.as_ref().map(|n| format!("query `{n}`: ")).unwrap_or_default())]
     Endpoint {
         /// The query's name.
         name: Option<String>,
+        /// Where the query's text is (its first line in a template).
+        location: Option<Location>,
         /// What went wrong.
         #[source]
         source: EndpointError,
@@ -111,7 +113,11 @@ pub enum GraphError {
 
 impl From<EndpointError> for GraphError {
     fn from(source: EndpointError) -> Self {
-        Self::Endpoint { name: None, source }
+        Self::Endpoint {
+            name: None,
+            location: None,
+            source,
+        }
     }
 }
 
@@ -149,8 +155,11 @@ impl GraphError {
                 found,
                 expected,
             },
-            Self::Endpoint { source, .. } => Self::Endpoint {
+            Self::Endpoint {
+                source, location, ..
+            } => Self::Endpoint {
                 name: Some(query_name.to_owned()),
+                location,
                 source,
             },
             other => other,
@@ -194,7 +203,9 @@ impl Diagnostic for GraphError {
     fn location(&self) -> Option<&Location> {
         match self {
             Self::Syntax { location, .. } => Some(location),
-            Self::QuerySyntax { location, .. } => location.as_ref(),
+            Self::QuerySyntax { location, .. } | Self::Endpoint { location, .. } => {
+                location.as_ref()
+            }
             _ => None,
         }
     }

@@ -90,6 +90,13 @@ impl QueryOptions {
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
+
+    /// Where the query text starts (file and line), when [`QueryOptions::with_source`] said.
+    pub fn location(&self) -> Option<Location> {
+        self.source
+            .as_ref()
+            .map(|(file, line, _)| Location::line(file, *line))
+    }
 }
 
 /// The rows of a SELECT query.

@@ -1,6 +1,8 @@
 //! One interface for running SPARQL, whether the data is a local [`Graph`] or a remote
 //! endpoint ([`RemoteEndpoint`]).
 
+use std::sync::Arc;
+
 use oxigraph::model::Triple;
 
 use crate::endpoint::RemoteEndpoint;
@@ -17,6 +19,21 @@ pub trait QuerySource: Send + Sync + std::fmt::Debug {
 
     /// Where the data lives, for messages: `local graph` or the endpoint URL.
     fn describe(&self) -> String;
+
+    /// The local graph, when the data is local (features such as SHACL validation or adding
+    /// triples need it).
+    fn local_graph(&self) -> Option<&Graph> {
+        None
+    }
+
+    /// The remote endpoint, when the data is remote.
+    fn remote_endpoint(&self) -> Option<&RemoteEndpoint> {
+        None
+    }
+
+    /// A shared handle to the same data (a cheap clone: both implementations share their
+    /// state), for holders that need `'static` ownership such as template functions.
+    fn shared(&self) -> Arc<dyn QuerySource>;
 
     /// Run a SELECT query.
     fn select(&self, text: &str, opts: &QueryOptions) -> Result<Solutions, GraphError> {
@@ -51,6 +68,14 @@ impl QuerySource for Graph {
     fn describe(&self) -> String {
         "local graph".to_owned()
     }
+
+    fn local_graph(&self) -> Option<&Graph> {
+        Some(self)
+    }
+
+    fn shared(&self) -> Arc<dyn QuerySource> {
+        Arc::new(self.clone())
+    }
 }
 
 impl QuerySource for RemoteEndpoint {
@@ -60,5 +85,13 @@ impl QuerySource for RemoteEndpoint {
 
     fn describe(&self) -> String {
         format!("SPARQL endpoint {}", self.url())
+    }
+
+    fn remote_endpoint(&self) -> Option<&RemoteEndpoint> {
+        Some(self)
+    }
+
+    fn shared(&self) -> Arc<dyn QuerySource> {
+        Arc::new(self.clone())
     }
 }

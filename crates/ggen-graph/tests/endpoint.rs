@@ -188,7 +188,7 @@ fn get_requests_and_default_graph() {
     let q = "SELECT ?s WHERE { ?s a ex:C }";
     let plain = RemoteEndpoint::new(fast(&server.url())).unwrap();
     assert_eq!(plain.select(q, &opts()).unwrap().rows.len(), 0);
-    for method in [RequestMethod::Post, RequestMethod::Get] {
+    for method in [RequestMethod::Post, RequestMethod::Form, RequestMethod::Get] {
         let r = RemoteEndpoint::new(
             fast(&server.url())
                 .with_method(method)
@@ -377,8 +377,9 @@ fn malformed_results() {
         .unwrap_err();
     assert_eq!(e.code(), "endpoint-malformed-results");
     assert!(
-        e.to_string()
-            .contains("sent malformed SPARQL Results in JSON: Parser error at line 1"),
+        e.to_string().contains(
+            "sent malformed SPARQL Results in JSON: EOF while parsing a value at line 1 column 65"
+        ),
         "{e}"
     );
 }
@@ -450,6 +451,19 @@ fn errors_name_the_query() {
         e.to_string().starts_with("query `classes`: cannot reach"),
         "{e}"
     );
+    // From a template: the file and line of the query text.
+    let e = r
+        .select(
+            "SELECT * { ?s ?p ?o }",
+            &opts().with_name("classes").with_source("t.tmpl", 7, 4),
+        )
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("t.tmpl:7: query `classes`: cannot reach"),
+        "{e}"
+    );
+    assert_eq!(e.location().unwrap().line, Some(7));
 }
 
 #[test]
@@ -518,4 +532,79 @@ fn xml_results_are_read_too() {
             "{q}"
         );
     }
+}
+
+#[test]
+fn incomplete_answers_are_refused() {
+    let g = graph();
+    let server = TestEndpoint::start(g.clone()).unwrap();
+    // Virtuoso's "anytime query" partial answer.
+    server.set_mode(Mode::Header("X-SQL-State".into(), "S1TAT".into()));
+    let e = remote(&server)
+        .select("SELECT * { ?s ?p ?o }", &opts())
+        .unwrap_err();
+    assert_eq!(e.code(), "endpoint-incomplete-results");
+    assert!(e.to_string().contains("SQL state S1TAT"), "{e}");
+    // A row cap that the answer reached.
+    server.set_mode(Mode::Header("X-SPARQL-MaxRows".into(), "3".into()));
+    let e = remote(&server)
+        .select("SELECT ?s { ?s a ex:C }", &opts())
+        .unwrap_err();
+    assert!(e.to_string().contains("caps answers at 3 rows"), "{e}");
+    // Below the cap, or cut by the query's own LIMIT: fine.
+    assert_eq!(
+        remote(&server)
+            .select("SELECT ?s { ?s a ex:D }", &opts())
+            .unwrap()
+            .rows
+            .len(),
+        1
+    );
+    assert_eq!(
+        remote(&server)
+            .select("SELECT ?s { ?s ?p ?o } LIMIT 3", &opts())
+            .unwrap()
+            .rows
+            .len(),
+        3
+    );
+}
+
+/// An answer as Virtuoso 7.2 sends it (recorded from `virtuoso-t` 07.20.3229): blank nodes
+/// labelled `nodeID://…`, the legacy `typed-literal` type, booleans as `1`/`0`.
+const VIRTUOSO_ANSWER: &str = r#"
+{ "head": { "link": [], "vars": ["s", "o", "flag"] },
+  "results": { "distinct": false, "ordered": true, "bindings": [
+    { "s": { "type": "uri", "value": "http://example.org/shop#CustomerShape" }	, "o": { "type": "bnode", "value": "nodeID://b10001" }	, "flag": { "type": "typed-literal", "datatype": "http://www.w3.org/2001/XMLSchema#boolean", "value": "1" }},
+    { "s": { "type": "uri", "value": "http://example.org/shop#CustomerShape" }	, "o": { "type": "bnode", "value": "nodeID://b10000" }	, "flag": { "type": "typed-literal", "datatype": "http://www.w3.org/2001/XMLSchema#boolean", "value": "0" }},
+    { "s": { "type": "uri", "value": "http://example.org/shop#OrderShape" }	, "o": { "type": "bnode", "value": "nodeID://b10001" }} ] } }"#;
+
+#[test]
+fn virtuoso_style_answers_are_read() {
+    let server = TestEndpoint::start(graph()).unwrap();
+    server.set_mode(Mode::Body(
+        "application/sparql-results+json".into(),
+        VIRTUOSO_ANSWER.as_bytes().to_vec(),
+    ));
+    let s = remote(&server)
+        .select("SELECT ?s ?o ?flag WHERE { ?s ?p ?o }", &opts())
+        .unwrap();
+    assert_eq!(s.variables, vec!["s", "o", "flag"]);
+    assert_eq!(s.rows.len(), 3);
+    let cell = |r: usize, c: usize| s.rows[r][c].as_ref().map(ToString::to_string);
+    // Blank nodes: valid labels, the same label gives the same node, different ones differ.
+    let labels: Vec<String> = (0..3).map(|r| cell(r, 1).unwrap()).collect();
+    assert!(labels.iter().all(|l| l.starts_with("_:x")), "{labels:?}");
+    // Rows are sorted (no ORDER BY): b10000's row first, then b10001's two rows.
+    assert_ne!(labels[0], labels[1]);
+    assert_eq!(labels[1], labels[2]);
+    // Booleans in canonical form.
+    let flags: Vec<Option<String>> = (0..3).map(|r| cell(r, 2)).collect();
+    assert!(flags.contains(&Some(
+        "\"true\"^^<http://www.w3.org/2001/XMLSchema#boolean>".into()
+    )));
+    assert!(flags.contains(&Some(
+        "\"false\"^^<http://www.w3.org/2001/XMLSchema#boolean>".into()
+    )));
+    assert!(flags.contains(&None));
 }

@@ -46,6 +46,9 @@ pub enum EndpointError {
         seconds: f64,
         /// Which limit: `connect` or `overall`.
         phase: &'static str,
+        /// Whether the query was a direct POST (`application/sparql-query`), which some
+        /// servers never answer.
+        direct_post: bool,
     },
     /// 401 or 403.
     #[error("the SPARQL endpoint {url} refused the request ({status}){}", match var {
@@ -113,6 +116,14 @@ pub enum EndpointError {
         /// The parser's message.
         message: String,
     },
+    /// The server said its answer is incomplete (a row cap or a partial-results timeout).
+    #[error("the SPARQL endpoint {url} sent incomplete results: {message}")]
+    Incomplete {
+        /// The endpoint.
+        url: String,
+        /// What the server reported.
+        message: String,
+    },
     /// Any other transport failure (TLS, protocol, redirects).
     #[error("HTTP request to the SPARQL endpoint {url} failed: {message}")]
     Http {
@@ -145,6 +156,7 @@ impl Diagnostic for EndpointError {
             Self::Server { .. } => "endpoint-server-error",
             Self::NotResults { .. } => "endpoint-not-sparql",
             Self::Malformed { .. } => "endpoint-malformed-results",
+            Self::Incomplete { .. } => "endpoint-incomplete-results",
             Self::Http { .. } => "endpoint-http",
         }
     }
@@ -158,13 +170,20 @@ impl Diagnostic for EndpointError {
             Self::Unreachable { .. } => {
                 Some("is the server running, and are the host and port right?".into())
             }
-            Self::Timeout { phase, .. } => Some(if *phase == "connect" {
-                "raise the connect timeout (ggen.toml [graph] endpoint_connect_timeout) or check the network".into()
+            Self::Timeout {
+                phase, direct_post, ..
+            } => Some(if *phase == "connect" {
+                "raise the connect timeout (ggen.toml [graph] endpoint_connect_timeout, or --connect-timeout) or check the network".into()
+            } else if *direct_post {
+                "raise the timeout (ggen.toml [graph] endpoint_timeout, or --endpoint-timeout) or make the query cheaper; some servers (Virtuoso 7) never answer direct POST queries: try endpoint_method = \"form\" (--method form)".into()
             } else {
-                "raise the timeout (ggen.toml [graph] endpoint_timeout, or --timeout) or make the query cheaper".into()
+                "raise the timeout (ggen.toml [graph] endpoint_timeout, or --endpoint-timeout) or make the query cheaper".into()
             }),
             Self::NotResults { .. } => Some(
                 "SPARQL endpoints usually live at a path like /sparql or /query; the URL must accept SPARQL 1.1 Protocol requests".into(),
+            ),
+            Self::Incomplete { .. } => Some(
+                "raise the server's limits (Virtuoso: [SPARQL] ResultSetMaxRows and MaxQueryExecutionTime in virtuoso.ini) or ask for less (LIMIT/OFFSET)".into(),
             ),
             _ => None,
         }

@@ -10,7 +10,7 @@ use ureq::http::Response;
 
 use super::error::{EndpointError, redact_url};
 use super::results::Form;
-use super::{EndpointConfig, RemoteEndpoint, RequestMethod};
+use super::{EndpointConfig, Inner, RequestMethod};
 
 /// Largest error body read for a message.
 const ERROR_BODY_LIMIT: u64 = 64 * 1024;
@@ -55,7 +55,7 @@ pub(super) fn agent(config: &EndpointConfig) -> ureq::Agent {
 /// Send `text` and return the first response that is not a 5xx (after the configured
 /// retries), or the error that ended the attempt.
 pub(super) fn send(
-    ep: &RemoteEndpoint,
+    ep: &Inner,
     text: &str,
     form: Form,
 ) -> Result<Response<ureq::Body>, EndpointError> {
@@ -82,6 +82,26 @@ pub(super) fn send(
                     req = req.header("Authorization", &a.0);
                 }
                 req.send(text)
+            }
+            RequestMethod::Form => {
+                let mut req = ep.agent.post(&config.url).header("Accept", form.accept());
+                if let Some(a) = &ep.authorization {
+                    req = req.header("Authorization", &a.0);
+                }
+                let mut fields: Vec<(&str, &str)> = vec![("query", text)];
+                fields.extend(
+                    config
+                        .default_graphs
+                        .iter()
+                        .map(|g| ("default-graph-uri", g.as_str())),
+                );
+                fields.extend(
+                    config
+                        .named_graphs
+                        .iter()
+                        .map(|g| ("named-graph-uri", g.as_str())),
+                );
+                req.send_form(fields)
             }
             RequestMethod::Get => {
                 let mut req = ep
@@ -258,6 +278,7 @@ pub(super) fn transport_error(e: ureq::Error, url: &str, config: &EndpointConfig
                     config.timeout.as_secs_f64()
                 },
                 phase: if connect { "connect" } else { "overall" },
+                direct_post: config.method == RequestMethod::Post,
             }
         }
         ureq::Error::HostNotFound => EndpointError::Unreachable {

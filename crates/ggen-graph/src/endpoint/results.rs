@@ -5,16 +5,19 @@
 use std::io::{BufRead, BufReader, Read};
 
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{Term, Triple};
+use oxigraph::model::vocab::xsd;
+use oxigraph::model::{Literal, Term, Triple};
 use sparesults::{
     QueryResultsFormat, QueryResultsParseError, QueryResultsParser, ReaderQueryResultsParserOutput,
 };
 use spargebra::Query;
+use spargebra::algebra::GraphPattern;
 use ureq::http::Response;
 
 use super::EndpointConfig;
 use super::error::EndpointError;
 use super::http::{content_type, read_error};
+use super::json;
 use crate::query::{QueryOutput, Solutions};
 
 /// The form of a query, which decides the Accept header and the parser.
@@ -96,13 +99,52 @@ fn sniff(head: &[u8]) -> Sniffed {
     }
 }
 
-/// Read the body of a successful response as the answer to a query of form `form`.
+/// The LIMIT of a SELECT query, if it has one at the top.
+fn limit(query: &Query) -> Option<usize> {
+    let Query::Select { pattern, .. } = query else {
+        return None;
+    };
+    let mut p = pattern;
+    loop {
+        match p {
+            GraphPattern::Slice { length, .. } => return *length,
+            GraphPattern::Project { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner }
+            | GraphPattern::OrderBy { inner, .. } => p = inner,
+            _ => return None,
+        }
+    }
+}
+
+fn header(response: &Response<ureq::Body>, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_owned())
+}
+
+/// Read the body of a successful response as the answer to `query` (of form `form`).
 pub(super) fn read(
     response: Response<ureq::Body>,
     form: Form,
+    query: &Query,
     url: &str,
     config: &EndpointConfig,
 ) -> Result<QueryOutput, EndpointError> {
+    // Virtuoso answers 200 with partial results when a query runs past its time limit
+    // ("anytime queries") and says so only in these headers.
+    if let Some(state) = header(&response, "x-sql-state") {
+        let message = header(&response, "x-sql-message").unwrap_or_default();
+        return Err(EndpointError::Incomplete {
+            url: url.to_owned(),
+            message: format!("the server reports SQL state {state}: {message}")
+                .trim_end_matches([':', ' '])
+                .to_owned(),
+        });
+    }
+    let max_rows = header(&response, "x-sparql-maxrows").and_then(|v| v.parse::<usize>().ok());
     let media = content_type(&response);
     let mut reader = BufReader::with_capacity(64 * 1024, response.into_body().into_reader());
     let head = reader
@@ -142,14 +184,34 @@ pub(super) fn read(
                 (Some(QueryResultsFormat::Csv) | None, _) => return Err(not_results()),
                 (Some(f), _) => f,
             };
-            read_solutions(reader, format, form, url, config)
+            let out = if format == QueryResultsFormat::Json {
+                json::parse(reader, form == Form::Ask).map_err(|e| match e {
+                    json::JsonError::Io(io) => read_error(io, url, config),
+                    json::JsonError::Syntax(m) => malformed(url, format.name(), m),
+                })?
+            } else {
+                read_solutions(reader, format, form, url, config)?
+            };
+            let out = canonical_booleans(out);
+            if let (QueryOutput::Solutions(s), Some(max)) = (&out, max_rows)
+                && s.rows.len() >= max
+                && limit(query).is_none_or(|l| l > max)
+            {
+                return Err(EndpointError::Incomplete {
+                    url: url.to_owned(),
+                    message: format!(
+                        "the server caps answers at {max} rows (X-SPARQL-MaxRows) and cut this one there"
+                    ),
+                });
+            }
+            Ok(out)
         }
         Form::Graph => {
             let format = media
                 .as_deref()
                 .and_then(RdfFormat::from_media_type)
                 .ok_or_else(not_results)?;
-            read_triples(reader, format, url, config)
+            read_triples(reader, format, url, config).map(canonical_booleans)
         }
     }
 }
@@ -233,6 +295,48 @@ fn read_triples<R: Read>(
         }
     }
     Ok(QueryOutput::Graph(triples))
+}
+
+/// `"1"^^xsd:boolean` → `"true"^^xsd:boolean`, `"0"` → `"false"`: Virtuoso stores booleans as
+/// numbers and answers `1`/`0` whatever the data said (usually `true`/`false`); the canonical
+/// form is the same value and what a local graph gives for `true`.
+fn canonical_boolean(t: Term) -> Term {
+    if let Term::Literal(l) = &t
+        && l.datatype() == xsd::BOOLEAN
+        && (l.value() == "1" || l.value() == "0")
+    {
+        return Literal::new_typed_literal(
+            if l.value() == "1" { "true" } else { "false" },
+            xsd::BOOLEAN,
+        )
+        .into();
+    }
+    t
+}
+
+fn canonical_booleans(out: QueryOutput) -> QueryOutput {
+    match out {
+        QueryOutput::Solutions(mut s) => {
+            for row in &mut s.rows {
+                for cell in row.iter_mut() {
+                    if let Some(t) = cell.take() {
+                        *cell = Some(canonical_boolean(t));
+                    }
+                }
+            }
+            QueryOutput::Solutions(s)
+        }
+        QueryOutput::Graph(triples) => QueryOutput::Graph(
+            triples
+                .into_iter()
+                .map(|mut t| {
+                    t.object = canonical_boolean(t.object);
+                    t
+                })
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// Feed a canonical text form of an answer to a hasher.

@@ -48,6 +48,11 @@ pub enum Mode {
     Xml,
     /// Close the connection without answering.
     Hangup,
+    /// Normal answers with one extra response header (e.g. Virtuoso's `X-SQL-State`).
+    Header(String, String),
+    /// `200 OK` with this content type and body, whatever the query (e.g. a recorded answer
+    /// of another server).
+    Body(String, Vec<u8>),
 }
 
 /// One request the server received.
@@ -170,7 +175,7 @@ pub fn closed_port_url() -> std::io::Result<String> {
 struct Response {
     status: u16,
     content_type: Option<&'static str>,
-    extra: Vec<(&'static str, String)>,
+    extra: Vec<(String, String)>,
     body: Vec<u8>,
 }
 
@@ -306,7 +311,7 @@ fn serve(conn: TcpStream, state: &Mutex<State>, graph: &Graph) -> std::io::Resul
     } else if required.is_some() && authorization != required {
         let mut r = Response::text(401, "authentication required");
         r.extra
-            .push(("WWW-Authenticate", "Bearer realm=\"test\"".to_owned()));
+            .push(("WWW-Authenticate".into(), "Bearer realm=\"test\"".into()));
         r
     } else {
         match mode {
@@ -318,7 +323,7 @@ fn serve(conn: TcpStream, state: &Mutex<State>, graph: &Graph) -> std::io::Resul
                 let mut r = Response::text(code, &format!("simulated failure {code}"));
                 if code == 401 {
                     r.extra
-                        .push(("WWW-Authenticate", "Basic realm=\"test\"".to_owned()));
+                        .push(("WWW-Authenticate".into(), "Basic realm=\"test\"".into()));
                 }
                 r
             }
@@ -347,6 +352,17 @@ fn serve(conn: TcpStream, state: &Mutex<State>, graph: &Graph) -> std::io::Resul
                 r
             }
             Mode::Xml => answer(graph, query.as_deref(), &default_graphs, true),
+            Mode::Body(content_type, body) => Response {
+                status: 200,
+                content_type: None,
+                extra: vec![("Content-Type".into(), content_type)],
+                body,
+            },
+            Mode::Header(name, value) => {
+                let mut r = answer(graph, query.as_deref(), &default_graphs, xml);
+                r.extra.push((name, value));
+                r
+            }
             Mode::Normal | Mode::FailFirst(..) => {
                 answer(graph, query.as_deref(), &default_graphs, xml)
             }
