@@ -3,8 +3,8 @@
 //! the configured key) → `search` → `install` in a project → `ggen project gen` uses the pack.
 //!
 //! The `ggen` binary is located next to this test's executable (`cargo test --workspace` builds
-//! it); it is (re)built with `cargo build -p ggen-cli --bin ggen` into the same target directory
-//! first, which is a no-op when it is current.
+//! it); when it is missing or older than the sources it is built first with
+//! `cargo build -p ggen-cli --bin ggen` into the same target directory.
 
 #![allow(
     clippy::unwrap_used,
@@ -22,6 +22,36 @@ use std::sync::OnceLock;
 use common::*;
 use ggen_pack::sign::SecretKey;
 
+/// Newest modification time of the workspace's sources (crates/*/src, manifests, Cargo.lock).
+fn newest_source(workspace: &Path) -> std::time::SystemTime {
+    fn walk(p: &Path, newest: &mut std::time::SystemTime) {
+        let Ok(meta) = std::fs::metadata(p) else {
+            return;
+        };
+        if meta.is_dir() {
+            for e in std::fs::read_dir(p).unwrap().flatten() {
+                walk(&e.path(), newest);
+            }
+        } else if let Ok(m) = meta.modified() {
+            *newest = (*newest).max(m);
+        }
+    }
+    let mut newest = std::time::SystemTime::UNIX_EPOCH;
+    walk(&workspace.join("Cargo.lock"), &mut newest);
+    for c in std::fs::read_dir(workspace.join("crates"))
+        .unwrap()
+        .flatten()
+    {
+        walk(&c.path().join("src"), &mut newest);
+        walk(&c.path().join("Cargo.toml"), &mut newest);
+    }
+    newest
+}
+
+/// The `ggen` binary of this target directory. `cargo test --workspace` has just built it; when
+/// it is missing or older than the sources (e.g. `cargo test -p ggen-registry` after edits), it
+/// is built here first. (Building it unconditionally would rebuild shared dependencies with
+/// ggen-cli's own feature set after every workspace build.)
 fn ggen_binary() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
@@ -30,17 +60,22 @@ fn ggen_binary() -> PathBuf {
         let profile_dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
         let target = profile_dir.parent().unwrap().to_path_buf();
         let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let mut build = Command::new(env!("CARGO"));
-        build
-            .args(["build", "-q", "-p", "ggen-cli", "--bin", "ggen"])
-            .env("CARGO_TARGET_DIR", &target)
-            .current_dir(&workspace);
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            build.arg("--release");
-        }
-        let status = build.status().unwrap();
-        assert!(status.success(), "building ggen failed");
         let bin = profile_dir.join(format!("ggen{}", std::env::consts::EXE_SUFFIX));
+        let fresh = std::fs::metadata(&bin)
+            .and_then(|m| m.modified())
+            .is_ok_and(|built| built >= newest_source(&workspace));
+        if !fresh {
+            let mut build = Command::new(env!("CARGO"));
+            build
+                .args(["build", "-q", "-p", "ggen-cli", "--bin", "ggen"])
+                .env("CARGO_TARGET_DIR", &target)
+                .current_dir(&workspace);
+            if profile_dir.file_name().is_some_and(|n| n == "release") {
+                build.arg("--release");
+            }
+            let status = build.status().unwrap();
+            assert!(status.success(), "building ggen failed");
+        }
         assert!(bin.is_file(), "{} missing", bin.display());
         bin
     })
