@@ -11,7 +11,13 @@
 //! validation as any publish). `OUTDIR` receives `config.json`, `index/<id>` (the bytes the
 //! server serves), `index-paths.txt` and `search-paths.txt`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout
+)]
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
