@@ -14,6 +14,7 @@
 
 mod build;
 mod canon;
+pub mod diff;
 pub mod endpoint;
 mod error;
 pub mod exact;
@@ -21,21 +22,29 @@ pub mod export;
 mod graph;
 mod prefixes;
 mod query;
+pub mod results;
 mod source;
+pub mod stats;
 mod syntax;
 pub mod term;
+mod timeout;
+pub mod visualize;
 
 pub use build::GraphBuilder;
 pub use canon::{canonical_nquads, canonicalize_quads};
+pub use diff::{GraphDiff, diff};
 pub use endpoint::{EndpointAuth, EndpointConfig, EndpointError, RemoteEndpoint, RequestMethod};
 pub use error::GraphError;
 pub use exact::{ExactLiterals, ExactObjects, store_form};
-pub use export::{ExportOptions, NamedGraphs, export};
+pub use export::{ExportOptions, NamedGraphs, export, export_quads};
 pub use graph::{Graph, SourceInfo};
 pub use prefixes::{Prefixes, WELL_KNOWN_PREFIXES};
 pub use query::{QueryOptions, QueryOutput, Solutions, parse_query};
+pub use results::ResultsFormat;
 pub use source::QuerySource;
+pub use stats::{GraphStats, stats};
 pub use syntax::RdfSyntax;
+pub use visualize::{DiagramFormat, VisualizeOptions, visualize};
 
 /// Re-exports of the RDF model types that appear in this crate's API.
 pub mod model {

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use ggen_core::Location;
 use oxigraph::model::{Term, Triple};
-use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::sparql::QueryResults;
 use spargebra::algebra::GraphPattern;
 use spargebra::{Query, SparqlParser};
 
@@ -18,6 +18,7 @@ pub struct QueryOptions {
     name: Option<String>,
     source: Option<(PathBuf, u64, u64)>,
     no_well_known: bool,
+    timeout: Option<std::time::Duration>,
 }
 
 impl QueryOptions {
@@ -61,6 +62,21 @@ impl QueryOptions {
     pub fn with_source(mut self, file: impl Into<PathBuf>, first_line: u64, indent: u64) -> Self {
         self.source = Some((file.into(), first_line, indent));
         self
+    }
+
+    /// Stop the query (with [`GraphError::QueryTimeout`]) when it runs longer than `limit`. The
+    /// evaluation is cancelled at its next read of the store; a few evaluations read rarely and
+    /// overrun (property-path closures): for a hard bound, run the query on a thread you can
+    /// abandon, as `ggen graph query` does.
+    #[must_use]
+    pub fn with_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
+
+    /// The time limit, if any.
+    pub fn timeout(&self) -> Option<std::time::Duration> {
+        self.timeout
     }
 
     /// Do not predeclare the well-known prefixes.
@@ -324,11 +340,10 @@ impl Graph {
     /// Run an already parsed query.
     pub fn run(&self, query: Query, opts: &QueryOptions) -> Result<QueryOutput, GraphError> {
         let ordered = has_order_by(&query);
-        let eval_err = |e: &dyn std::fmt::Display| GraphError::QueryEvaluation {
-            name: opts.name.clone(),
-            message: e.to_string(),
-        };
-        let results = SparqlEvaluator::new()
+        let deadline = crate::timeout::Deadline::start(opts.timeout);
+        let eval_err =
+            |e: &dyn std::fmt::Display| crate::timeout::eval_error(e, opts, deadline.as_ref());
+        let results = crate::timeout::evaluator(deadline.as_ref())
             .for_query(query)
             .on_store(self.store())
             .execute()
