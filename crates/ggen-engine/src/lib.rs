@@ -6,6 +6,7 @@
 //! `--check` asks [`Plan::has_drift`], and the receipt protects hand edits.
 
 mod apply;
+mod endpoint;
 mod error;
 mod format;
 pub mod inject;
@@ -29,6 +30,7 @@ use std::time::Instant;
 use ggen_graph::{Graph, GraphBuilder};
 
 pub use apply::{ApplyReport, apply};
+pub use endpoint::endpoint_config;
 pub use error::EngineError;
 pub use inputs::{FileHash, InputFile};
 pub use manifest::{MANIFEST_FILE, Manifest};
@@ -36,7 +38,9 @@ pub use options::GenOptions;
 pub use packs::PackFiles;
 pub use plan::{Action, Plan, PlanEntry, Timings};
 pub use progress::{NoProgress, Progress};
-pub use receipt::{OutputMode, Receipt, ReceiptEnv, ReceiptGraph, ReceiptOutput, ReceiptPack};
+pub use receipt::{
+    OutputMode, Receipt, ReceiptEndpoint, ReceiptEnv, ReceiptGraph, ReceiptOutput, ReceiptPack,
+};
 pub use render::{HookTime, ShellHook, Skipped, suggest};
 pub use verify::{VerifyReport, VerifyStatus, verify};
 pub use workspace::{PackInput, Workspace, find_project_root, parse_cli_vars};
@@ -57,7 +61,8 @@ pub fn load_graph(ws: &Workspace, progress: &dyn Progress) -> Result<Graph, Engi
         return Err(EngineError::Unsupported {
             location: ggen_core::Location::file(MANIFEST_FILE),
             message: format!(
-                "remote SPARQL endpoints ({endpoint}) arrive with the graph-toolkit issue"
+                "this needs the graph loaded locally, but ggen.toml sets [graph] endpoint = \"{}\": its data stays on the server (generation and `ggen graph query` send their queries there)",
+                ggen_graph::endpoint::redact_url(endpoint)
             ),
         });
     }
@@ -101,13 +106,20 @@ pub fn plan(
     }
     let resolve_ms = ms(t0);
     let t1 = Instant::now();
-    let graph = load_graph(ws, progress)?;
-    let shape_warnings = shapes::validate(&graph, &ws.shapes, MANIFEST_FILE, ws.shapes_line)?;
+    // With `[graph] endpoint` nothing is loaded: every query goes to the server.
+    let (data, shape_warnings) = match endpoint::connect(ws)? {
+        Some(remote) => (endpoint::Data::Remote(remote), Vec::new()),
+        None => {
+            let graph = load_graph(ws, progress)?;
+            let w = shapes::validate(&graph, &ws.shapes, MANIFEST_FILE, ws.shapes_line)?;
+            (endpoint::Data::Local(graph), w)
+        }
+    };
     let load_ms = ms(t1);
     let t2 = Instant::now();
     let rendered = {
         let _span = tracing::info_span!("render").entered();
-        render::render_all(ws, &graph, opts, progress)?
+        render::render_all(ws, data.source(), opts, progress)?
     };
     let render_ms = ms(t2);
     let t3 = Instant::now();
@@ -138,11 +150,7 @@ pub fn plan(
         schema: receipt::RECEIPT_SCHEMA,
         ggen: VERSION.to_owned(),
         manifest: ws.manifest.as_ref().map(|(_, h)| h.clone()),
-        graph: ReceiptGraph {
-            sources: inputs::hash_files(&ws.sources)?,
-            canonical_sha256: graph.canonical_sha256().to_owned(),
-            triples: graph.len(),
-        },
+        graph: data.receipt_graph(ws)?,
         templates: inputs::hash_files(&ws.templates)?,
         inputs: inputs::hash_files(&extra)?,
         packs: {
@@ -186,7 +194,7 @@ pub fn plan(
         receipt: Some(new_receipt),
         receipt_changed,
         fast_path: false,
-        triples: graph.len(),
+        triples: data.triples(),
         timings: Timings {
             resolve_ms,
             load_ms,

@@ -63,6 +63,41 @@ pub struct GraphSection {
     /// Authentication for the endpoint.
     #[serde(default)]
     pub endpoint_auth: Option<EndpointAuth>,
+    /// `default-graph-uri` of every query: one IRI or a list.
+    #[serde(default)]
+    pub endpoint_default_graph: Option<OneOrMany>,
+    /// How queries are sent: `post` (default), `form` or `get`.
+    #[serde(default)]
+    pub endpoint_method: Option<String>,
+    /// Overall time limit of one request, in seconds (default 60).
+    #[serde(default)]
+    pub endpoint_timeout: Option<u64>,
+    /// Connect time limit, in seconds (default 10).
+    #[serde(default)]
+    pub endpoint_connect_timeout: Option<u64>,
+    /// Retries after a 5xx answer (default 2).
+    #[serde(default)]
+    pub endpoint_retries: Option<u32>,
+}
+
+/// A string or a list of strings.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// One value.
+    One(String),
+    /// Several.
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The values.
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            Self::One(s) => vec![s.clone()],
+            Self::Many(v) => v.clone(),
+        }
+    }
 }
 
 /// `[templates]`
@@ -201,6 +236,33 @@ impl Manifest {
                 ));
             }
         }
+        if let Some(m) = &self.graph.endpoint_method
+            && ggen_graph::RequestMethod::from_name(m).is_none()
+        {
+            return Err(at_key(
+                "endpoint_method",
+                format!(
+                    "`endpoint_method = \"{m}\"` is not one of {}",
+                    ggen_graph::RequestMethod::NAMES
+                ),
+            ));
+        }
+        for (key, v) in [
+            ("endpoint_timeout", self.graph.endpoint_timeout),
+            ("endpoint_connect_timeout", self.graph.endpoint_connect_timeout),
+        ] {
+            if v == Some(0) {
+                return Err(at_key(key, format!("`{key}` must be at least 1 (seconds)")));
+            }
+        }
+        if let Some(a) = &self.graph.endpoint_auth
+            && a.bearer_env.is_some() == a.basic_env.is_some()
+        {
+            return Err(at_key(
+                "endpoint_auth",
+                "`endpoint_auth` takes exactly one of `bearer_env` or `basic_env`".into(),
+            ));
+        }
         for lang in self.types.keys() {
             if ggen_lang::types::TypeTables::builtin()
                 .lookup_object(lang)
@@ -307,6 +369,30 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().starts_with("ggen.toml:4"), "{e}");
+    }
+
+    #[test]
+    fn endpoint_settings() {
+        let m = Manifest::parse(
+            "[project]\nname = \"x\"\n[graph]\nendpoint = \"http://h/sparql\"\nendpoint_auth = { basic_env = \"V\" }\nendpoint_default_graph = \"urn:g\"\nendpoint_method = \"form\"\nendpoint_timeout = 5\n",
+            Path::new("ggen.toml"),
+        )
+        .unwrap();
+        assert_eq!(m.graph.endpoint_default_graph.unwrap().to_vec(), vec!["urn:g"]);
+        for (bad, msg) in [
+            ("endpoint_method = \"put\"", "is not one of post, form, get"),
+            ("endpoint_timeout = 0", "must be at least 1"),
+            ("endpoint_auth = {}", "exactly one of"),
+            ("endpoint_auth = { bearer_env = \"A\", basic_env = \"B\" }", "exactly one of"),
+        ] {
+            let e = Manifest::parse(
+                &format!("[project]\nname = \"x\"\n[graph]\nendpoint = \"http://h/sparql\"\n{bad}\n"),
+                Path::new("ggen.toml"),
+            )
+            .unwrap_err();
+            assert!(e.to_string().starts_with("ggen.toml:5"), "{e}");
+            assert!(e.to_string().contains(msg), "{e}");
+        }
     }
 
     #[test]

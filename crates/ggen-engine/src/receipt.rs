@@ -16,10 +16,29 @@ pub const RECEIPT_SCHEMA: u32 = 1;
 pub struct ReceiptGraph {
     /// Project RDF sources.
     pub sources: Vec<FileHash>,
-    /// SHA-256 of the RDFC-1.0 canonical N-Quads of the project graph.
-    pub canonical_sha256: String,
-    /// Number of distinct quads.
-    pub triples: usize,
+    /// SHA-256 of the RDFC-1.0 canonical N-Quads of the project graph; `null` when the data
+    /// came from a remote endpoint (ggen never saw the whole dataset).
+    pub canonical_sha256: Option<String>,
+    /// Number of distinct quads; `null` with a remote endpoint.
+    pub triples: Option<usize>,
+    /// The remote endpoint the queries ran on (`[graph] endpoint`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<ReceiptEndpoint>,
+}
+
+/// What a run against a remote SPARQL endpoint saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ReceiptEndpoint {
+    /// The endpoint URL (without user-info).
+    pub url: String,
+    /// `default-graph-uri` parameters.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub default_graphs: Vec<String>,
+    /// Distinct queries answered.
+    pub queries: usize,
+    /// SHA-256 over every distinct query text sent and its answer (see
+    /// `ggen_graph::RemoteEndpoint::results_digest`); null when no query ran.
+    pub results_sha256: Option<String>,
 }
 
 /// A pack used by the run.

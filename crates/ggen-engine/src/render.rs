@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use ggen_core::Location;
-use ggen_graph::{Graph, GraphBuilder, GraphError, Prefixes, QueryOptions, QueryOutput, RdfSyntax};
+use ggen_graph::{
+    Graph, GraphBuilder, GraphError, Prefixes, QueryOptions, QueryOutput, QuerySource, RdfSyntax,
+};
 use ggen_template::values::{self};
 use ggen_template::{
     Injection, RenderOptions, Renderer, Template, ToSpec, base_context, row_context,
@@ -112,9 +114,10 @@ pub struct Rendered {
     pub extra_inputs: Vec<InputFile>,
 }
 
-/// The prefixes queries see: the graph's own declarations, then ggen.toml's, then the template's.
-fn query_prefixes(graph: &Graph, ws: &Workspace, template: &Template) -> Prefixes {
-    let mut p = graph.prefixes().clone();
+/// The prefixes queries see: the graph's own declarations (a local graph's; a remote endpoint
+/// declares none), then ggen.toml's, then the template's.
+fn query_prefixes(graph: Option<&Graph>, ws: &Workspace, template: &Template) -> Prefixes {
+    let mut p = graph.map(|g| g.prefixes().clone()).unwrap_or_default();
     p.extend_from(&ws.prefixes);
     let t: Prefixes = template
         .frontmatter
@@ -126,10 +129,11 @@ fn query_prefixes(graph: &Graph, ws: &Workspace, template: &Template) -> Prefixe
     p
 }
 
-/// Render every (non-partial, selected) template.
+/// Render every (non-partial, selected) template. Queries run on `graph`: the local project
+/// graph, or a remote endpoint (`[graph] endpoint`).
 pub fn render_all(
     ws: &Workspace,
-    graph: &Graph,
+    graph: &dyn QuerySource,
     opts: &GenOptions,
     progress: &dyn Progress,
 ) -> Result<Rendered, EngineError> {
@@ -178,7 +182,7 @@ fn template_vars(
 
 fn render_template(
     ws: &Workspace,
-    project_graph: &Graph,
+    project_graph: &dyn QuerySource,
     template: &Template,
     pack: Option<&PackInput>,
     opts: &GenOptions,
@@ -223,9 +227,13 @@ fn render_template(
     // A renderer without graph access, for frontmatter strings needed before the graph is final.
     let pre = Renderer::new(template, None, &RenderOptions::default())?;
 
-    // 2. The template's graph.
-    let mut graph = project_graph.clone();
+    // 2. The template's graph: the project's, or a local copy extended by `rdf`/`rdf_inline`
+    //    and `construct` (which need the project graph to be local, not a remote endpoint).
+    let mut graph: Option<Graph> = None;
     if !fm.rdf.is_empty() || !fm.rdf_inline.is_empty() {
+        let key = if fm.rdf.is_empty() { "rdf_inline" } else { "rdf" };
+        let project_graph =
+            crate::endpoint::local_graph(project_graph, &template.name, fm.line_of(key), key)?;
         let mut extra = GraphBuilder::new();
         extra.set_base(fm.base.as_deref().or(ws.base.as_deref()))?;
         let dir = template.dir().unwrap_or(&ws.root).to_path_buf();
@@ -246,7 +254,7 @@ fn render_template(
             out.extra_inputs.push(InputFile { abs, rel: name });
         }
         let mut prefix_header = String::new();
-        for (p, iri) in query_prefixes(project_graph, ws, template).iter() {
+        for (p, iri) in query_prefixes(Some(project_graph), ws, template).iter() {
             prefix_header.push_str(&format!("@prefix {p}: <{iri}> .\n"));
         }
         for inline in &fm.rdf_inline {
@@ -257,10 +265,14 @@ fn render_template(
                 .add_text(template.name.clone(), &full, RdfSyntax::Turtle)
                 .map_err(|e| relocate_inline(e, header_lines, inline.line, inline.indent))?;
         }
-        graph = graph.extended(extra)?;
+        graph = Some(project_graph.extended(extra)?);
     }
     let mut prefixes = Prefixes::well_known();
-    prefixes.extend_from(&query_prefixes(&graph, ws, template));
+    prefixes.extend_from(&query_prefixes(
+        graph.as_ref().or(project_graph.local_graph()),
+        ws,
+        template,
+    ));
     let base = fm.base.clone().or_else(|| ws.base.clone());
     let qopts = |name: &str, line: u64, indent: u64| {
         QueryOptions::new()
@@ -272,18 +284,35 @@ fn render_template(
     // Enrichment: CONSTRUCT queries, in name order, each seeing the previous ones' results.
     for q in &fm.construct {
         let text = pre.render_value("construct", &q.text, &vars_ctx)?;
-        let triples = graph.construct(&text, &qopts(&q.name, q.line, q.indent))?;
+        let current = match graph.take() {
+            Some(g) => g,
+            None => crate::endpoint::local_graph(
+                project_graph,
+                &template.name,
+                fm.line_of("construct"),
+                "construct",
+            )?
+            .clone(),
+        };
+        let triples = current.construct(&text, &qopts(&q.name, q.line, q.indent))?;
         let quads = triples
             .into_iter()
             .map(|t| t.in_graph(ggen_graph::model::GraphName::DefaultGraph))
             .collect();
-        graph = graph.with_quads(quads)?;
+        graph = Some(current.with_quads(quads)?);
     }
+    // Where this template's queries run.
+    let source: &dyn QuerySource = match &graph {
+        Some(g) => g,
+        None => project_graph,
+    };
     // 3. SHACL shapes of this template.
     if !fm.shape.is_empty() {
         let shapes = resolve_template_files(ws, template, &pre, &vars_ctx, "shape", &fm.shape)?;
+        let local =
+            crate::endpoint::local_graph(source, &template.name, fm.line_of("shape"), "shape")?;
         let warnings =
-            crate::shapes::validate(&graph, &shapes, &template.name, fm.line_of("shape"))?;
+            crate::shapes::validate(local, &shapes, &template.name, fm.line_of("shape"))?;
         out.warnings.extend(warnings);
         out.extra_inputs.extend(shapes);
     }
@@ -293,7 +322,7 @@ fn render_template(
     for q in &fm.sparql {
         let text = pre.render_value("sparql", &q.text, &vars_ctx)?;
         let _span = tracing::debug_span!("query", name = %q.name).entered();
-        match graph.query(&text, &qopts(&q.name, q.line, q.indent))? {
+        match source.query(&text, &qopts(&q.name, q.line, q.indent))? {
             QueryOutput::Solutions(s) => {
                 results.insert(q.name.clone(), values::rows_value(&s));
                 solutions.insert(q.name.clone(), s);
@@ -363,9 +392,9 @@ fn render_template(
         }
     }
     // 5. Render.
-    let renderer = Renderer::new(
+    let renderer = Renderer::with_source(
         template,
-        Some(graph),
+        Some(source.shared()),
         &RenderOptions {
             search_dirs: ws.search_dirs(),
             prefixes: prefixes.clone(),

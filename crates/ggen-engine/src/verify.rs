@@ -77,7 +77,14 @@ pub(crate) fn try_noop(
     old: &Receipt,
     opts: &GenOptions,
 ) -> Result<Option<Plan>, EngineError> {
-    if old.partial
+    // With a remote endpoint the data may change without any local file changing: always
+    // query again.
+    if old.graph.endpoint.is_some()
+        || ws
+            .manifest
+            .as_ref()
+            .is_some_and(|(m, _)| m.graph.endpoint.is_some())
+        || old.partial
         || !opts.only.is_empty()
         || opts.format
         || ws.auto_format
@@ -154,7 +161,7 @@ pub(crate) fn try_noop(
         receipt: Some(old.clone()),
         receipt_changed: false,
         fast_path: true,
-        triples: old.graph.triples,
+        triples: old.graph.triples.unwrap_or_default(),
         timings: Timings::default(),
     }))
 }

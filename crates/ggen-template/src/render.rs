@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use ggen_core::Location;
-use ggen_graph::{Graph, Prefixes, QueryOptions};
+use ggen_graph::{Graph, Prefixes, QueryOptions, QuerySource};
 use ggen_lang::types::TypeTables;
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
@@ -30,7 +30,8 @@ pub struct RenderOptions {
 
 /// State shared with filters and functions.
 pub(crate) struct Shared {
-    pub(crate) graph: Option<Graph>,
+    /// Where `sparql()` runs: a local graph or a remote endpoint.
+    pub(crate) graph: Option<Arc<dyn QuerySource>>,
     pub(crate) query_opts: QueryOptions,
     pub(crate) prefixes: Prefixes,
     pub(crate) types: TypeTables,
@@ -59,6 +60,20 @@ impl Renderer {
     pub fn new(
         template: &Template,
         graph: Option<Graph>,
+        opts: &RenderOptions,
+    ) -> Result<Renderer, TemplateError> {
+        Self::with_source(
+            template,
+            graph.map(|g| Arc::new(g) as Arc<dyn QuerySource>),
+            opts,
+        )
+    }
+
+    /// Like [`Renderer::new`], with `sparql()` running on any [`QuerySource`] (a local graph or
+    /// a remote SPARQL endpoint).
+    pub fn with_source(
+        template: &Template,
+        graph: Option<Arc<dyn QuerySource>>,
         opts: &RenderOptions,
     ) -> Result<Renderer, TemplateError> {
         let mut search_dirs = Vec::new();
