@@ -240,3 +240,18 @@ fn search_load_and_query(bencher: divan::Bencher, n: usize) {
         divan::black_box(SearchIndex::new(f.packs).search(&q))
     });
 }
+
+/// What `ggen marketplace search` does: search the `search.json` text directly.
+#[divan::bench(args = [10_000])]
+fn search_json_text(bencher: divan::Bencher, n: usize) {
+    let text = SearchFile::new(search_entries(n)).to_json();
+    let q = SearchQuery {
+        limit: Some(20),
+        ..SearchQuery::new("rust")
+    };
+    bencher.bench_local(|| {
+        divan::black_box(
+            ggen_pack::search::search_json(&text, Path::new("search.json"), &q).unwrap(),
+        )
+    });
+}

@@ -360,14 +360,16 @@ impl Registry for DirRegistry {
     }
 
     fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>, RegistryError> {
-        let entries = match self.read_search()? {
-            Some(f) => f.packs,
-            None => self
-                .all_lines()?
-                .iter()
-                .filter_map(|l| SearchEntry::from_lines(l))
-                .collect(),
-        };
+        let p = self.root.join("search.json");
+        if let Some(text) = read_opt(&p)? {
+            return Ok(crate::search::search_json(&text, &p, query)?.0);
+        }
+        // No search.json: summarise the index files.
+        let entries: Vec<SearchEntry> = self
+            .all_lines()?
+            .iter()
+            .filter_map(|l| SearchEntry::from_lines(l))
+            .collect();
         Ok(SearchIndex::new(entries).search(query))
     }
 

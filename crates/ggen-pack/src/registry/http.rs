@@ -12,7 +12,7 @@ use super::wire::{
 use super::{Registry, RegistryError};
 use crate::id::PackId;
 use crate::index::{IndexLine, RegistryConfig, parse_index_file};
-use crate::search::{SearchFile, SearchHit, SearchIndex, SearchQuery};
+use crate::search::{SearchFile, SearchHit, SearchQuery};
 
 /// Settings of HTTP registries.
 #[derive(Debug, Clone)]
@@ -428,10 +428,16 @@ impl Registry for HttpRegistry {
                 })?;
             return Ok(r.hits);
         }
-        let file = self.search_file()?.ok_or_else(|| RegistryError::NotFound {
-            what: self.url("search.json"),
-        })?;
-        Ok(SearchIndex::new(file.packs).search(query))
+        let url = self.url("search.json");
+        let Some(body) = self.fetch_cached("search.json", self.opts.max_index_bytes)? else {
+            return Err(RegistryError::NotFound { what: url });
+        };
+        Ok(crate::search::search_json(
+            &String::from_utf8_lossy(&body),
+            std::path::Path::new(&url),
+            query,
+        )?
+        .0)
     }
 
     fn pack_ids(&self) -> Result<Vec<String>, RegistryError> {
