@@ -285,7 +285,7 @@ pub enum GraphCommand {
     },
     /// Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
     #[command(
-        after_help = "Examples:\n  ggen graph query 'SELECT ?c WHERE { ?c a owl:Class }' --graph shop.ttl\n  ggen graph query --file q.rq --format csv"
+        after_help = "Examples:\n  ggen graph query 'SELECT ?c WHERE { ?c a owl:Class }' --graph shop.ttl\n  ggen graph query --file q.rq --format csv\n  ggen graph query --endpoint https://example.org/sparql --bearer-env SPARQL_TOKEN 'ASK { ?s ?p ?o }'"
     )]
     Query {
         /// The query text (or use --file, or stdin).
@@ -299,6 +299,9 @@ pub enum GraphCommand {
         /// Output format.
         #[arg(long, value_enum)]
         format: Option<QueryFormat>,
+        /// Remote SPARQL endpoint options.
+        #[command(flatten)]
+        endpoint: crate::cmd::endpoint::EndpointArgs,
     },
 }
 

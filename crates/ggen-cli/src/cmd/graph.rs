@@ -26,7 +26,8 @@ pub fn run(ctx: &Ctx, cmd: GraphCommand) -> Result<Report, CmdError> {
             file,
             graph,
             format,
-        } => query(ctx, text, file, &graph, format),
+            endpoint,
+        } => query(ctx, text, file, &graph, format, &endpoint),
     }
 }
 
@@ -98,6 +99,7 @@ fn query(
     file: Option<PathBuf>,
     graph: &[PathBuf],
     format: Option<QueryFormat>,
+    endpoint: &crate::cmd::endpoint::EndpointArgs,
 ) -> Result<Report, CmdError> {
     let text = match (text, file) {
         (Some(t), _) => t,
@@ -115,21 +117,31 @@ fn query(
             s
         }
     };
-    let (g, prefixes, base) = if graph.is_empty() {
-        project_graph(ctx)?
+    // `--endpoint`, or the project's `[graph] endpoint`: the query runs on the server.
+    let remote = if graph.is_empty() {
+        crate::cmd::endpoint::remote_source(ctx, endpoint)?
     } else {
-        let mut b = GraphBuilder::new();
-        for f in graph {
-            b.add_file_as(f, Path::new(&shown(f)), None)?;
-        }
-        let g = b.build()?;
-        let p = g.prefixes().clone();
-        (g, p, None)
+        None
     };
-    let opts = QueryOptions::new()
-        .with_prefixes(&prefixes)
-        .with_base(base.as_deref());
-    let out = g.query(&text, &opts)?;
+    let (out, prefixes) = if let Some(r) = remote {
+        (r.query(&text)?, r.prefixes)
+    } else {
+        let (g, prefixes, base) = if graph.is_empty() {
+            project_graph(ctx)?
+        } else {
+            let mut b = GraphBuilder::new();
+            for f in graph {
+                b.add_file_as(f, Path::new(&shown(f)), None)?;
+            }
+            let g = b.build()?;
+            let p = g.prefixes().clone();
+            (g, p, None)
+        };
+        let opts = QueryOptions::new()
+            .with_prefixes(&prefixes)
+            .with_base(base.as_deref());
+        (g.query(&text, &opts)?, prefixes)
+    };
     let mut shorten = Prefixes::well_known();
     shorten.extend_from(&prefixes);
     let format = format.unwrap_or(if std::io::stdout().is_terminal() {

@@ -2,6 +2,7 @@
 
 pub mod ai;
 pub mod completions;
+pub mod endpoint;
 pub mod graph;
 pub mod hook;
 pub mod lifecycle;
