@@ -154,6 +154,22 @@ pub struct RunArgs {
     /// Run the formatters of `[output] format` on generated files.
     #[arg(long)]
     pub format: bool,
+    /// How files you edited meet the new output (default: each template's `merge:`, else three-way).
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub merge: Option<MergeArg>,
+}
+
+/// `--merge`
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum MergeArg {
+    /// Merge your edits with the new output; overlapping changes get conflict markers.
+    ThreeWay,
+    /// The new output replaces your edits.
+    Overwrite,
+    /// Merge, keeping your lines where both sides changed.
+    KeepOurs,
+    /// Every generated change to an edited file becomes a conflict block.
+    MarkersOnly,
 }
 
 /// `project gen` / `sync`
@@ -221,6 +237,11 @@ pub enum TemplateCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Regenerate the outputs recorded in the receipt (all, or the named templates'), merging your edits.
+    #[command(
+        after_help = "Examples:\n  ggen template regenerate\n  ggen template regenerate templates/model.rs.tmpl --merge keep-ours"
+    )]
+    Regenerate(crate::cmd::regenerate::RegenerateArgs),
 }
 
 /// `template new --kind`
@@ -265,6 +286,14 @@ pub enum ProjectCommand {
     /// Re-hash generated files against .ggen/receipt.json.
     #[command(after_help = "Example:\n  ggen project verify")]
     Verify,
+    /// Plan a generation and save it (with its input hashes) to apply later.
+    #[command(
+        after_help = "Examples:\n  ggen project plan --out plan.json\n  ggen project apply plan.json"
+    )]
+    Plan(crate::cmd::project::PlanArgs),
+    /// Apply a saved plan exactly, refusing it when its inputs changed since it was made.
+    #[command(after_help = "Example:\n  ggen project apply plan.json")]
+    Apply(crate::cmd::project::ApplyArgs),
 }
 
 /// `ggen graph …`

@@ -384,9 +384,11 @@ fn hand_edits_are_protected_and_force_overwrites() {
         .assert()
         .success();
     let file = shop.generated().join("rust/src/models/order.rs");
-    let edited = format!(
-        "{}\n// my hand edit\n",
-        std::fs::read_to_string(&file).unwrap()
+    // A hand edit on the line the model change below rewrites: the three-way merge cannot
+    // combine them (an edit elsewhere would merge cleanly; see tests/merge.rs).
+    let edited = std::fs::read_to_string(&file).unwrap().replace(
+        "/// Number printed on the invoice.",
+        "/// Number printed on the invoice. // my hand edit",
     );
     std::fs::write(&file, &edited).unwrap();
     // Change the model so that the file would be regenerated.
@@ -414,10 +416,13 @@ fn hand_edits_are_protected_and_force_overwrites() {
         entry["reason"].as_str().unwrap().contains("edited"),
         "{entry}"
     );
-    assert_eq!(
-        std::fs::read_to_string(&file).unwrap(),
-        edited,
-        "the hand edit is intact"
+    assert_eq!(entry["markers"], true, "{entry}");
+    let marked = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        marked.contains(
+            "<<<<<<< ours\n    /// Number printed on the invoice. // my hand edit\n=======\n    /// Number printed on every invoice.\n>>>>>>> generated\n"
+        ),
+        "the hand edit is intact, next to the generated line: {marked}"
     );
     // Other files were regenerated; the TypeScript interface has the new comment.
     assert!(
@@ -425,9 +430,9 @@ fn hand_edits_are_protected_and_force_overwrites() {
             .unwrap()
             .contains("every invoice")
     );
-    // Still protected on the next run.
+    // Still protected on the next run: it refuses to run while the markers remain.
     shop.ggen().args(["project", "gen", "-q"]).assert().code(1);
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), edited);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), marked);
     // --force overwrites.
     shop.ggen()
         .args(["project", "gen", "--force", "-q"])

@@ -5,8 +5,9 @@ use std::process::Command;
 use ggen_core::Location;
 use serde::Serialize;
 
+use crate::baseline::Baseline;
 use crate::error::EngineError;
-use crate::plan::Plan;
+use crate::plan::{Plan, PlanEntry};
 use crate::render::HookTime;
 use crate::workspace::Workspace;
 
@@ -19,6 +20,10 @@ pub struct ApplyReport {
     pub receipt_written: bool,
     /// Hooks run.
     pub hooks_run: usize,
+    /// Generated contents added to the baseline store (`.ggen/baseline/sha256/`).
+    pub baseline_stored: usize,
+    /// Baseline blobs removed because no receipt output refers to them any more.
+    pub baseline_removed: usize,
 }
 
 fn run_hook(ws: &Workspace, template: &str, line: u64, command: &str) -> Result<(), EngineError> {
@@ -52,13 +57,15 @@ fn run_hook(ws: &Workspace, template: &str, line: u64, command: &str) -> Result<
     Ok(())
 }
 
-/// Apply `plan`: run `sh_before` hooks, write every created/updated/injected file atomically
-/// (with `.bak` copies where asked), run `sh_after` hooks, then write the receipt.
-/// Conflicts and skips are left alone. Hooks run only when at least one file is written.
+/// Apply `plan`: run `sh_before` hooks, write every created/updated/merged/injected file, and
+/// files with conflict markers, atomically (with `.bak` copies where asked), run `sh_after`
+/// hooks, store the generated contents in the baseline store, write the receipt, and remove
+/// baseline blobs it no longer refers to. Other conflicts and skips are left alone. Hooks run
+/// only when at least one file is written.
 pub fn apply(ws: &Workspace, plan: &Plan) -> Result<ApplyReport, EngineError> {
     let mut report = ApplyReport::default();
     // Hooks run only when the run writes something: a no-op regeneration runs nothing.
-    let writes = plan.entries.iter().any(|e| e.action.writes());
+    let writes = plan.entries.iter().any(PlanEntry::writes);
     let hooks: Vec<&crate::render::ShellHook> = if writes {
         plan.hooks.iter().collect()
     } else {
@@ -69,7 +76,7 @@ pub fn apply(ws: &Workspace, plan: &Plan) -> Result<ApplyReport, EngineError> {
         report.hooks_run += 1;
     }
     for e in &plan.entries {
-        if !e.action.writes() {
+        if !e.writes() {
             continue;
         }
         let Some(content) = &e.content else {
@@ -93,12 +100,27 @@ pub fn apply(ws: &Workspace, plan: &Plan) -> Result<ApplyReport, EngineError> {
         run_hook(ws, &h.template, h.line, &h.command)?;
         report.hooks_run += 1;
     }
+    // The baseline: the generated content of every output the receipt records, stored before
+    // the receipt refers to it.
+    let baseline = ws.receipt_path.as_deref().map(Baseline::beside);
+    if let Some(store) = &baseline {
+        for e in &plan.entries {
+            if let Some(text) = e.baseline_text()
+                && store.put(text)?
+            {
+                report.baseline_stored += 1;
+            }
+        }
+    }
     if plan.receipt_changed
         && let (Some(path), Some(receipt)) = (&ws.receipt_path, &plan.receipt)
     {
         ggen_core::fs::write_atomic(path, receipt.to_json().as_bytes())
             .map_err(|e| EngineError::io(".ggen/receipt.json", e))?;
         report.receipt_written = true;
+    }
+    if let (Some(store), Some(receipt)) = (&baseline, &plan.receipt) {
+        report.baseline_removed = store.gc(receipt)?;
     }
     Ok(report)
 }

@@ -121,6 +121,35 @@ pub enum EngineError {
         /// The validation report (focus node, path, value, message per result).
         report: String,
     },
+    /// Conflict markers ggen wrote in an earlier run are still in generated files.
+    #[error(
+        "conflict markers from an earlier run remain in {}: resolve them (search for `<<<<<<< ours`) and run again, or rerun with --force to replace the files with the generated content",
+        paths.join(", ")
+    )]
+    UnresolvedConflicts {
+        /// The first such file.
+        location: Location,
+        /// Every such file (relative to the project root).
+        paths: Vec<String>,
+    },
+    /// A saved plan no longer matches its inputs.
+    #[error("{}: the plan is stale: {input} {change} since it was made; make a new one with `ggen project plan`", plan.display())]
+    StalePlan {
+        /// The plan file.
+        plan: PathBuf,
+        /// The input that differs (a path, `ggen.toml`, a pack id, an environment variable…).
+        input: String,
+        /// How it differs (`changed`, `was added`, `was removed`…).
+        change: String,
+    },
+    /// A saved plan file is unreadable or was altered.
+    #[error("{}: {message}", path.display())]
+    PlanFile {
+        /// The plan file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// A feature that is not available in this build or not yet delivered.
     #[error("{location}: {message}")]
     Unsupported {
@@ -169,6 +198,9 @@ impl Diagnostic for EngineError {
             Self::Receipt { .. } => "receipt",
             Self::ShaclViolation { .. } => "shacl-violation",
             Self::Unsupported { .. } => "unsupported",
+            Self::UnresolvedConflicts { .. } => "unresolved-conflicts",
+            Self::StalePlan { .. } => "stale-plan",
+            Self::PlanFile { .. } => "plan-file",
         }
     }
 
@@ -183,7 +215,8 @@ impl Diagnostic for EngineError {
             | Self::ShellNotAllowed { location, .. }
             | Self::CommandFailed { location, .. }
             | Self::ShaclViolation { location, .. }
-            | Self::Unsupported { location, .. } => Some(location),
+            | Self::Unsupported { location, .. }
+            | Self::UnresolvedConflicts { location, .. } => Some(location),
             _ => None,
         }
     }

@@ -6,20 +6,25 @@
 //! `--check` asks [`Plan::has_drift`], and the receipt protects hand edits.
 
 mod apply;
+mod baseline;
 mod endpoint;
 mod error;
 mod format;
 pub mod inject;
 mod inputs;
+mod keep;
 pub mod lint;
 pub mod manifest;
+mod merge;
 mod options;
 mod packs;
 mod paths;
 mod plan;
 mod progress;
 mod receipt;
+mod regen;
 mod render;
+mod saved;
 pub mod scaffold;
 mod shapes;
 mod verify;
@@ -30,10 +35,13 @@ use std::time::Instant;
 use ggen_graph::{Graph, GraphBuilder};
 
 pub use apply::{ApplyReport, apply};
+pub use baseline::{BASELINE_DIR, Baseline};
 pub use endpoint::endpoint_config;
 pub use error::EngineError;
+pub use ggen_template::frontmatter::MergePolicy;
 pub use inputs::{FileHash, InputFile};
 pub use manifest::{MANIFEST_FILE, Manifest};
+pub use merge::{MARKER_GENERATED, MARKER_OURS, MARKER_SEP};
 pub use options::GenOptions;
 pub use packs::PackFiles;
 pub use plan::{Action, Plan, PlanEntry, Timings};
@@ -42,6 +50,7 @@ pub use receipt::{
     OutputMode, Receipt, ReceiptEndpoint, ReceiptEnv, ReceiptGraph, ReceiptOutput, ReceiptPack,
 };
 pub use render::{HookTime, ShellHook, Skipped, suggest};
+pub use saved::{PLAN_SCHEMA, SavedEntry, SavedHook, SavedPlan};
 pub use verify::{VerifyReport, VerifyStatus, verify};
 pub use workspace::{PackInput, Workspace, find_project_root, parse_cli_vars};
 
@@ -124,7 +133,7 @@ pub fn plan(
     let render_ms = ms(t2);
     let t3 = Instant::now();
     let _span = tracing::info_span!("plan").entered();
-    let (entries, mut outputs) = plan::compose(rendered.outputs, old.as_ref(), opts)?;
+    let (entries, mut outputs) = plan::compose(ws, rendered.outputs, old.as_ref(), opts)?;
     let mut orphans = Vec::new();
     if let Some(old) = &old {
         for o in &old.outputs {

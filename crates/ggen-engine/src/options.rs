@@ -15,6 +15,8 @@ pub struct GenOptions {
     pub strict: bool,
     /// Run the `[output] format` formatters.
     pub format: bool,
+    /// Merge policy for every template (`--merge`), over the templates' `merge:` and `force:`.
+    pub merge: Option<ggen_template::frontmatter::MergePolicy>,
     /// Only templates whose name matches one of these globs (empty: all).
     pub only: Vec<String>,
     only_set: Option<GlobSet>,

@@ -4,29 +4,34 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use ggen_core::Location;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::EngineError;
 use crate::inject::{InjectOutcome, inject};
 use crate::options::GenOptions;
 use crate::receipt::{OutputMode, Receipt, ReceiptOutput};
+use crate::regen::{Decision, Record, Regen, WriteOutput};
 use crate::render::{OutputKind, RenderedOutput, ShellHook, Skipped};
+use crate::workspace::Workspace;
 
 /// What happens to a path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// A new file.
     Create,
     /// A generated file gets new content.
     Update,
+    /// A generated file you edited gets the new output merged with your edits.
+    Merge,
     /// Nothing to do.
     Unchanged,
     /// Text is injected into an existing file.
     Inject,
     /// Deliberately not written (see the reason).
     Skip,
-    /// Not written because it would lose hand edits (see the reason).
+    /// Your edits and the new output collide (see the reason): the file is left alone, or —
+    /// when the entry has `markers` — written with conflict markers for you to resolve.
     Conflict,
 }
 
@@ -36,6 +41,7 @@ impl Action {
         match self {
             Self::Create => "create",
             Self::Update => "update",
+            Self::Merge => "merge",
             Self::Unchanged => "unchanged",
             Self::Inject => "inject",
             Self::Skip => "skip",
@@ -43,9 +49,13 @@ impl Action {
         }
     }
 
-    /// Whether applying this entry writes the file.
+    /// Whether applying an entry with this action writes the file (a conflict writes only
+    /// with markers: see [`PlanEntry::writes`]).
     pub fn writes(self) -> bool {
-        matches!(self, Self::Create | Self::Update | Self::Inject)
+        matches!(
+            self,
+            Self::Create | Self::Update | Self::Merge | Self::Inject
+        )
     }
 }
 
@@ -66,15 +76,25 @@ pub struct PlanEntry {
     pub reason: Option<String>,
     /// `write` or `inject`.
     pub mode: OutputMode,
+    /// A conflict written into the file with conflict markers (absent when false).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub markers: bool,
     /// SHA-256 of the new content.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// SHA-256 of the generated content when the file gets something else (a merge with your
+    /// edits, conflict markers, your edits kept): what the receipt records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated_sha256: Option<String>,
     /// Absolute path.
     #[serde(skip)]
     pub abs: PathBuf,
     /// The new content.
     #[serde(skip)]
     pub content: Option<String>,
+    /// The generated content, when it differs from `content` (it becomes the baseline).
+    #[serde(skip)]
+    pub generated: Option<String>,
     /// The content on disk now.
     #[serde(skip)]
     pub old: Option<String>,
@@ -84,6 +104,25 @@ pub struct PlanEntry {
 }
 
 impl PlanEntry {
+    /// Whether applying this entry writes the file.
+    pub fn writes(&self) -> bool {
+        self.action.writes() || self.markers
+    }
+
+    /// The generated content to keep in the baseline store after applying this entry: for
+    /// whole-file outputs whose receipt record changes to the new content.
+    pub fn baseline_text(&self) -> Option<&str> {
+        if self.mode != OutputMode::Write {
+            return None;
+        }
+        match self.action {
+            Action::Create | Action::Update | Action::Merge | Action::Unchanged => {}
+            Action::Conflict if self.markers => {}
+            _ => return None,
+        }
+        self.generated.as_deref().or(self.content.as_deref())
+    }
+
     /// A unified diff from the file on disk to the new content (empty when nothing changes).
     pub fn diff(&self) -> String {
         let old = self.old.as_deref().unwrap_or("");
@@ -130,10 +169,12 @@ fn read_text(abs: &std::path::Path, shown: &str) -> Result<Option<String>, Engin
 /// Compose rendered outputs into plan entries (sorted by path), checking the disk and the
 /// previous receipt. Returns the entries and the receipt outputs that describe the result.
 pub fn compose(
+    ws: &Workspace,
     outputs: Vec<RenderedOutput>,
     old_receipt: Option<&Receipt>,
     opts: &GenOptions,
 ) -> Result<(Vec<PlanEntry>, Vec<ReceiptOutput>), EngineError> {
+    let mut regen = Regen::new(ws, old_receipt, opts)?;
     let mut by_path: BTreeMap<String, Vec<RenderedOutput>> = BTreeMap::new();
     for o in outputs {
         by_path.entry(o.path.clone()).or_default().push(o);
@@ -216,10 +257,9 @@ pub fn compose(
                 templates.push(i.template.clone());
             }
         }
-        let sha = ggen_core::hash::sha256_hex(content.as_bytes());
         let recorded = old_receipt.and_then(|r| r.output(&path));
-        let mut reason = None;
-        let (action, mode) = match &writer {
+        let row_key = writer.as_ref().and_then(|w| w.row_key.clone());
+        let (decision, mode) = match &writer {
             Some(w) => {
                 let OutputKind::Write {
                     force,
@@ -230,38 +270,20 @@ pub fn compose(
                     continue;
                 };
                 backup |= *b;
-                let action = match &disk {
-                    None => Action::Create,
-                    Some(_) if *unless_exists => {
-                        reason = Some("file exists (unless_exists)".to_owned());
-                        Action::Skip
-                    }
-                    Some(d) if *d == content => Action::Unchanged,
-                    Some(d) => {
-                        let disk_sha = ggen_core::hash::sha256_hex(d.as_bytes());
-                        let clean = recorded.is_some_and(|r| r.sha256 == disk_sha);
-                        if clean {
-                            Action::Update
-                        } else if opts.force || *force {
-                            reason = Some(if recorded.is_some() {
-                                "hand edits overwritten (--force)".to_owned()
-                            } else {
-                                "existing file overwritten (--force)".to_owned()
-                            });
-                            Action::Update
-                        } else {
-                            reason = Some(if recorded.is_some() {
-                                "edited since ggen last wrote it; keeping your version (use --force to overwrite)".to_owned()
-                            } else {
-                                "exists and was not written by ggen; keeping it (use --force to overwrite)".to_owned()
-                            });
-                            Action::Conflict
-                        }
-                    }
-                };
-                (action, OutputMode::Write)
+                let d = regen.decide(WriteOutput {
+                    path: &path,
+                    template: &w.template,
+                    to_line: w.to_line,
+                    disk: disk.as_deref(),
+                    content,
+                    recorded,
+                    force: *force,
+                    unless_exists: *unless_exists,
+                })?;
+                (d, OutputMode::Write)
             }
             None => {
+                let mut reason = None;
                 let action = if disk.is_none() {
                     Action::Create
                 } else if disk.as_deref() == Some(content.as_str()) {
@@ -274,33 +296,55 @@ pub fn compose(
                 } else {
                     Action::Inject
                 };
-                (action, OutputMode::Inject)
+                let sha256 = ggen_core::hash::sha256_hex(content.as_bytes());
+                (
+                    Decision {
+                        action,
+                        reason,
+                        content,
+                        generated: None,
+                        markers: false,
+                        record: Record::New {
+                            sha256,
+                            conflict: false,
+                        },
+                    },
+                    OutputMode::Inject,
+                )
             }
         };
-        match action {
-            Action::Conflict => {
+        match &decision.record {
+            Record::New { sha256, conflict } => receipt_outputs.push(ReceiptOutput {
+                path: path.clone(),
+                sha256: sha256.clone(),
+                template: templates.join(", "),
+                mode,
+                conflict: *conflict,
+            }),
+            Record::Keep => {
                 if let Some(r) = recorded {
                     receipt_outputs.push(r.clone());
                 }
             }
-            Action::Skip if mode == OutputMode::Write => {}
-            _ => receipt_outputs.push(ReceiptOutput {
-                path: path.clone(),
-                sha256: sha.clone(),
-                template: templates.join(", "),
-                mode,
-            }),
+            Record::Nothing => {}
         }
+        let generated_sha256 = decision
+            .generated
+            .as_ref()
+            .map(|g| ggen_core::hash::sha256_hex(g.as_bytes()));
         entries.push(PlanEntry {
-            row_key: writer.as_ref().and_then(|w| w.row_key.clone()),
+            row_key,
             path,
-            action,
+            action: decision.action,
             templates,
-            reason,
+            reason: decision.reason,
             mode,
-            sha256: Some(sha),
+            markers: decision.markers,
+            sha256: Some(ggen_core::hash::sha256_hex(decision.content.as_bytes())),
+            generated_sha256,
             abs,
-            content: Some(content),
+            content: Some(decision.content),
+            generated: decision.generated,
             old: disk,
             backup,
         });
@@ -363,7 +407,11 @@ impl Plan {
             || self.entries.iter().any(|e| {
                 matches!(
                     e.action,
-                    Action::Create | Action::Update | Action::Inject | Action::Conflict
+                    Action::Create
+                        | Action::Update
+                        | Action::Merge
+                        | Action::Inject
+                        | Action::Conflict
                 )
             })
     }

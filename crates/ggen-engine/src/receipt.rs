@@ -77,12 +77,18 @@ pub enum OutputMode {
 pub struct ReceiptOutput {
     /// Path relative to the project root.
     pub path: String,
-    /// SHA-256 of the content ggen wrote.
+    /// SHA-256 of the content ggen generated for it: what it wrote, or — after a merge with
+    /// your edits — the generated side of the merge (the base of the next merge, kept in the
+    /// baseline store under this name).
     pub sha256: String,
     /// The template(s) that produced it.
     pub template: String,
     /// `write` or `inject`.
     pub mode: OutputMode,
+    /// ggen wrote conflict markers into the file: the next run refuses to start while they
+    /// remain (absent when false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub conflict: bool,
 }
 
 /// The receipt.
@@ -174,12 +180,14 @@ mod tests {
                     sha256: "1".into(),
                     template: "t".into(),
                     mode: OutputMode::Write,
+                    conflict: false,
                 },
                 ReceiptOutput {
                     path: "b".into(),
                     sha256: "2".into(),
                     template: "t".into(),
                     mode: OutputMode::Inject,
+                    conflict: true,
                 },
             ],
             ..Receipt::default()
@@ -192,6 +200,22 @@ mod tests {
         assert_eq!(back.output("b").unwrap().sha256, "2");
         assert!(back.output("c").is_none());
         assert!(r.to_json().contains("\"mode\": \"inject\""));
+        // `conflict` is written only when true.
+        assert_eq!(r.to_json().matches("\"conflict\"").count(), 1);
+    }
+
+    #[test]
+    fn receipts_without_conflict_fields_still_load() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("r.json");
+        std::fs::write(
+            &p,
+            r#"{"schema":1,"ggen":"0.1.0","graph":{"sources":[],"canonical_sha256":"x","triples":0},
+               "templates":[],"outputs":[{"path":"a","sha256":"1","template":"t","mode":"write"}]}"#,
+        )
+        .unwrap();
+        let r = Receipt::load(&p).unwrap().unwrap();
+        assert!(!r.outputs[0].conflict);
     }
 
     #[test]

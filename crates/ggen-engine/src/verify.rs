@@ -18,6 +18,8 @@ pub enum VerifyStatus {
     Modified,
     /// Does not exist.
     Missing,
+    /// Still holds the conflict markers ggen wrote into it.
+    Conflict,
 }
 
 /// The result of `verify`.
@@ -61,6 +63,13 @@ pub fn verify(ws: &Workspace) -> Result<VerifyReport, EngineError> {
             let status = match disk_sha(ws, &o.path) {
                 None => VerifyStatus::Missing,
                 Some(s) if s == o.sha256 => VerifyStatus::Ok,
+                Some(_)
+                    if o.conflict
+                        && std::fs::read_to_string(ws.resolve_name(&o.path))
+                            .is_ok_and(|t| crate::merge::has_markers(&t)) =>
+                {
+                    VerifyStatus::Conflict
+                }
                 Some(_) => VerifyStatus::Modified,
             };
             (o.path.clone(), status, o.mode)
@@ -85,6 +94,7 @@ pub(crate) fn try_noop(
             .as_ref()
             .is_some_and(|(m, _)| m.graph.endpoint.is_some())
         || old.partial
+        || old.outputs.iter().any(|o| o.conflict)
         || !opts.only.is_empty()
         || opts.format
         || ws.auto_format
@@ -145,9 +155,12 @@ pub(crate) fn try_noop(
             row_key: None,
             reason: None,
             mode: o.mode,
+            markers: false,
             sha256: Some(o.sha256.clone()),
+            generated_sha256: None,
             abs: ws.root.join(&o.path),
             content: None,
+            generated: None,
             old: None,
             backup: false,
         });

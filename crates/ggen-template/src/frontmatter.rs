@@ -41,6 +41,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "sh_after",
     "sh",
     "determinism",
+    "merge",
 ];
 
 /// A query (SPARQL text) from the frontmatter, with where its text starts in the file.
@@ -108,6 +109,54 @@ pub enum OnMissingAnchor {
     Skip,
 }
 
+/// How regeneration treats a generated file that was edited since ggen last wrote it
+/// (`merge:` in the frontmatter, `--merge` on the command line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum MergePolicy {
+    /// Line-based three-way merge of the last generated content, the file on disk and the new
+    /// output; overlapping changes get conflict markers (the default).
+    #[default]
+    ThreeWay,
+    /// The new output replaces the file (hand edits are lost; same as `force: true`).
+    Overwrite,
+    /// Three-way merge where overlapping changes keep your lines; never writes markers.
+    KeepOurs,
+    /// Never merge automatically: every generated change to an edited file becomes a conflict
+    /// block for you to resolve.
+    MarkersOnly,
+}
+
+impl MergePolicy {
+    /// Every policy, in documentation order.
+    pub const ALL: [MergePolicy; 4] = [
+        Self::ThreeWay,
+        Self::Overwrite,
+        Self::KeepOurs,
+        Self::MarkersOnly,
+    ];
+
+    /// The name used in frontmatter and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ThreeWay => "three-way",
+            Self::Overwrite => "overwrite",
+            Self::KeepOurs => "keep-ours",
+            Self::MarkersOnly => "markers-only",
+        }
+    }
+
+    /// Parse a policy name.
+    pub fn parse(name: &str) -> Option<MergePolicy> {
+        Self::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for MergePolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Settings of an `inject: true` template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Injection {
@@ -168,6 +217,8 @@ pub struct Frontmatter {
     pub sh_after: Option<String>,
     /// Accepted for compatibility; output is deterministic regardless.
     pub determinism: Option<Json>,
+    /// How hand edits are merged on regeneration (`None`: the default, three-way).
+    pub merge: Option<MergePolicy>,
     /// 1-based file line of each top-level key (for messages).
     pub key_lines: BTreeMap<String, u64>,
     /// Keys that are not in [`KNOWN_KEYS`], with their lines.
@@ -314,6 +365,26 @@ pub fn parse(yaml: &str, file: &Path) -> Result<Frontmatter, TemplateError> {
             "unless_exists" => fm.unless_exists = cx.boolean(&key, value)?,
             "backup" => fm.backup = cx.boolean(&key, value)?,
             "determinism" => fm.determinism = Some(value),
+            "merge" => {
+                fm.merge = match value {
+                    Json::Null => None,
+                    Json::String(s) => Some(MergePolicy::parse(&s).ok_or_else(|| {
+                        cx.err(
+                            &key,
+                            &format!(
+                                "`merge: {s}` is not one of three-way, overwrite, keep-ours, markers-only"
+                            ),
+                        )
+                    })?),
+                    other => {
+                        return Err(cx.wrong(
+                            &key,
+                            "one of three-way, overwrite, keep-ours, markers-only",
+                            &other,
+                        ));
+                    }
+                }
+            }
             "inject" | "before" | "after" | "prepend" | "append" | "at_line" | "skip_if"
             | "idempotent" | "on_missing_anchor" | "create_if_missing" | "eof_last" => {
                 // handled below, from the raw map
@@ -325,6 +396,22 @@ pub fn parse(yaml: &str, file: &Path) -> Result<Frontmatter, TemplateError> {
         }
     }
     fm.inject = parse_injection(&cx, &raw)?;
+    if let Some(policy) = fm.merge {
+        if fm.inject.is_some() {
+            return Err(cx.err(
+                "merge",
+                "`merge` applies to whole generated files; an injection never overwrites the file it injects into",
+            ));
+        }
+        if fm.force && policy != MergePolicy::Overwrite {
+            return Err(cx.err(
+                "merge",
+                &format!(
+                    "`force: true` means `merge: overwrite`; it contradicts `merge: {policy}` (keep one of them)"
+                ),
+            ));
+        }
+    }
     if fm.unless_exists && fm.inject.is_some() {
         return Err(cx.err(
             "unless_exists",
@@ -782,6 +869,34 @@ mod tests {
         );
         let e = fm("- a\n- b\n").unwrap_err();
         assert!(e.to_string().contains("must be a YAML mapping"), "{e}");
+    }
+
+    #[test]
+    fn merge_policies() {
+        assert_eq!(fm("to: a\n").unwrap().merge, None);
+        for p in MergePolicy::ALL {
+            let f = fm(&format!("to: a\nmerge: {p}\n")).unwrap();
+            assert_eq!(f.merge, Some(p));
+            assert!(f.unknown_keys.is_empty());
+        }
+        let e = fm("to: a\nmerge: theirs\n").unwrap_err();
+        assert!(
+            e.to_string().starts_with("t.tmpl:3: `merge: theirs` is not one of three-way, overwrite, keep-ours, markers-only"),
+            "{e}"
+        );
+        let e = fm("to: a\nmerge: [1]\n").unwrap_err();
+        assert!(e.to_string().contains("found a list"), "{e}");
+        let e = fm("to: a\ninject: true\nappend: true\nmerge: keep-ours\n").unwrap_err();
+        assert!(e.to_string().contains("injection never overwrites"), "{e}");
+        let e = fm("to: a\nforce: true\nmerge: three-way\n").unwrap_err();
+        assert!(
+            e.to_string().contains("contradicts `merge: three-way`"),
+            "{e}"
+        );
+        assert_eq!(
+            fm("to: a\nforce: true\nmerge: overwrite\n").unwrap().merge,
+            Some(MergePolicy::Overwrite)
+        );
     }
 
     #[test]

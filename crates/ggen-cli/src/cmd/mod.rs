@@ -9,6 +9,7 @@ pub mod lifecycle;
 pub mod marketplace;
 pub mod plan_view;
 pub mod project;
+pub mod regenerate;
 pub mod template;
 pub mod utils;
 

@@ -82,6 +82,7 @@ pub fn summary(plan: &Plan) -> String {
     let order = [
         ("create", "created"),
         ("update", "updated"),
+        ("merge", "merged"),
         ("inject", "injected"),
         ("unchanged", "unchanged"),
         ("skip", "skipped"),

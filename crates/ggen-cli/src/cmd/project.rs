@@ -1,12 +1,18 @@
 //! `ggen project …` and `ggen sync`.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
-use ggen_engine::{GenOptions, Workspace, parse_cli_vars};
+use clap::Args;
+use ggen_core::Diagnostic;
+use ggen_engine::{
+    Action, EngineError, GenOptions, MergePolicy, Plan, SavedPlan, Workspace, parse_cli_vars,
+};
 use serde_json::json;
 
-use crate::cli::{GenArgs, ProjectCommand, RunArgs};
+use crate::cli::{GenArgs, MergeArg, ProjectCommand, RunArgs};
 use crate::cmd::Ctx;
+use crate::cmd::marketplace::LockArgs;
 use crate::cmd::plan_view::{self, Detail};
 use crate::output::{CmdError, Report, exit};
 use crate::progress::Bar;
@@ -18,6 +24,8 @@ pub fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<Report, CmdError> {
         ProjectCommand::Gen(args) => generate(ctx, &args),
         ProjectCommand::Diff { check, vars } => diff(ctx, check, &vars),
         ProjectCommand::Verify => verify(ctx),
+        ProjectCommand::Plan(args) => plan_cmd(ctx, &args),
+        ProjectCommand::Apply(args) => apply_cmd(ctx, &args),
     }
 }
 
@@ -31,7 +39,50 @@ pub fn gen_options(run: &RunArgs, only: &[String]) -> Result<GenOptions, CmdErro
     opts.allow_outside_root = run.allow_outside_root;
     opts.strict = run.strict;
     opts.format = run.format;
+    opts.merge = run.merge.map(|m| match m {
+        MergeArg::ThreeWay => MergePolicy::ThreeWay,
+        MergeArg::Overwrite => MergePolicy::Overwrite,
+        MergeArg::KeepOurs => MergePolicy::KeepOurs,
+        MergeArg::MarkersOnly => MergePolicy::MarkersOnly,
+    });
     Ok(opts)
+}
+
+/// An engine error for the command line: conflict markers left from an earlier run are a
+/// failed check (exit 1), like the conflicts that wrote them.
+pub fn engine_err(e: EngineError) -> CmdError {
+    let mut c = CmdError::diag(&e);
+    if e.code() == "unresolved-conflicts" {
+        c.exit = exit::CHECK_FAILED;
+    }
+    c
+}
+
+/// Lines telling what to do about the conflicts of a plan (empty when there are none).
+pub fn conflict_advice(plan: &Plan) -> String {
+    let conflicts = |markers: bool| -> Vec<&str> {
+        plan.entries
+            .iter()
+            .filter(|e| e.action == Action::Conflict && e.markers == markers)
+            .map(|e| e.path.as_str())
+            .collect()
+    };
+    let mut out = String::new();
+    let marked = conflicts(true);
+    if !marked.is_empty() {
+        out.push_str(&format!(
+            "conflict markers written into {}: resolve them (look for `<<<<<<< ours`), then run again\n",
+            marked.join(", ")
+        ));
+    }
+    let left = conflicts(false);
+    if !left.is_empty() {
+        out.push_str(&format!(
+            "conflicts were left untouched in {}: resolve them or rerun with --force\n",
+            left.join(", ")
+        ));
+    }
+    out
 }
 
 fn project_workspace(ctx: &Ctx, vars: &[String]) -> Result<Workspace, CmdError> {
@@ -53,7 +104,7 @@ pub fn execute(
         ctx.warn(w);
     }
     let bar = Bar::new(&ctx.global);
-    let plan = ggen_engine::plan(ws, opts, &bar)?;
+    let plan = ggen_engine::plan(ws, opts, &bar).map_err(engine_err)?;
     for w in &plan.warnings {
         ctx.warn(w);
     }
@@ -107,9 +158,7 @@ pub fn execute(
         }
     ));
     let conflicts = plan.has_conflicts();
-    if conflicts {
-        human.push_str("conflicts were left untouched; resolve them or rerun with --force\n");
-    }
+    human.push_str(&conflict_advice(&plan));
     let mut doc = plan_view::json(&plan, false, Some(&applied));
     if let serde_json::Value::Object(m) = &mut doc {
         m.insert("elapsed_ms".into(), json!(elapsed_ms));
@@ -138,7 +187,8 @@ pub fn generate(ctx: &Ctx, args: &GenArgs) -> Result<Report, CmdError> {
 fn diff(ctx: &Ctx, check: bool, vars: &[String]) -> Result<Report, CmdError> {
     let mut ws = project_workspace(ctx, vars)?;
     crate::cmd::marketplace::attach_packs(ctx, &mut ws, Default::default(), false)?;
-    let plan = ggen_engine::plan(&ws, &GenOptions::default(), &Bar::new(&ctx.global))?;
+    let plan = ggen_engine::plan(&ws, &GenOptions::default(), &Bar::new(&ctx.global))
+        .map_err(engine_err)?;
     for w in &plan.warnings {
         ctx.warn(w);
     }
@@ -213,6 +263,144 @@ fn verify(ctx: &Ctx) -> Result<Report, CmdError> {
             exit::CHECK_FAILED
         }),
     )
+}
+
+/// `ggen project plan`
+#[derive(Debug, Args, Clone, Default)]
+pub struct PlanArgs {
+    /// Save the plan to this file (default: only show it).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Set a template variable (repeatable): --var name=value.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Only run templates matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub only: Vec<String>,
+    /// Overwrite files edited by hand since the last generation.
+    #[arg(long, short = 'f')]
+    pub force: bool,
+    /// How files you edited meet the new output: three-way, overwrite, keep-ours, markers-only.
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub merge: Option<MergeArg>,
+    /// Allow templates' sh_before/sh_after commands (applying the plan needs it again).
+    #[arg(long)]
+    pub allow_shell: bool,
+    /// Allow `to:` paths outside the output root.
+    #[arg(long)]
+    pub allow_outside_root: bool,
+    /// Treat warnings (e.g. unknown frontmatter keys) as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Run the formatters of `[output] format` on generated files.
+    #[arg(long)]
+    pub format: bool,
+    /// Packs: --locked / --frozen (ggen.lock must not change).
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+/// `ggen project apply`
+#[derive(Debug, Args, Clone)]
+pub struct ApplyArgs {
+    /// The plan file (from `ggen project plan --out`).
+    pub plan: PathBuf,
+    /// Allow the plan's sh_before/sh_after commands to run.
+    #[arg(long)]
+    pub allow_shell: bool,
+    /// Allow entries outside the project root.
+    #[arg(long)]
+    pub allow_outside_root: bool,
+    /// Packs: --locked / --frozen (ggen.lock must not change).
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+fn plan_cmd(ctx: &Ctx, args: &PlanArgs) -> Result<Report, CmdError> {
+    let mut ws = project_workspace(ctx, &args.vars)?;
+    crate::cmd::marketplace::attach_packs(ctx, &mut ws, args.lock, false)?;
+    for w in &ws.warnings {
+        ctx.warn(w);
+    }
+    let run = RunArgs {
+        vars: args.vars.clone(),
+        force: args.force,
+        allow_shell: args.allow_shell,
+        allow_outside_root: args.allow_outside_root,
+        strict: args.strict,
+        format: args.format,
+        merge: args.merge,
+        ..RunArgs::default()
+    };
+    let opts = gen_options(&run, &args.only)?;
+    let plan = ggen_engine::plan(&ws, &opts, &Bar::new(&ctx.global)).map_err(engine_err)?;
+    for w in &plan.warnings {
+        ctx.warn(w);
+    }
+    let saved = SavedPlan::new(&ws, &plan)?;
+    let mut human = plan_view::human(ctx, &plan, Detail::Changes);
+    let summary = plan_view::summary(&plan);
+    let out = match &args.out {
+        Some(out) => {
+            let abs = ctx.cwd()?.join(out);
+            ggen_core::fs::write_atomic(&abs, saved.to_json().as_bytes())
+                .map_err(|e| CmdError::new("io", format!("{}: {e}", out.display())))?;
+            human.push_str(&format!(
+                "plan: {summary}; saved to {0} (apply it with `ggen project apply {0}`)\n",
+                out.display()
+            ));
+            Some(out.display().to_string())
+        }
+        None => {
+            human.push_str(&format!(
+                "plan: {summary} (nothing saved; use --out FILE to keep it)\n"
+            ));
+            None
+        }
+    };
+    human.push_str(&conflict_advice(&plan));
+    let mut doc = plan_view::json(&plan, false, None);
+    if let serde_json::Value::Object(m) = &mut doc {
+        m.insert("out".into(), json!(out));
+    }
+    Ok(Report::new(human, doc).with_exit(if plan.has_conflicts() {
+        exit::CHECK_FAILED
+    } else {
+        exit::OK
+    }))
+}
+
+fn apply_cmd(ctx: &Ctx, args: &ApplyArgs) -> Result<Report, CmdError> {
+    let started = Instant::now();
+    let path = ctx.cwd()?.join(&args.plan);
+    let saved = SavedPlan::load(&path).map_err(|e| match e {
+        EngineError::Io { source, .. } => {
+            CmdError::new("io", format!("{}: {source}", args.plan.display()))
+        }
+        other => CmdError::diag(&other),
+    })?;
+    let mut ws = project_workspace(ctx, &[])?;
+    crate::cmd::marketplace::attach_packs(ctx, &mut ws, args.lock, false)?;
+    saved.check_fresh(&ws, &args.plan)?;
+    let plan = saved.to_plan(&ws, &args.plan, args.allow_shell, args.allow_outside_root)?;
+    let applied = ggen_engine::apply(&ws, &plan)?;
+    let mut human = plan_view::human(ctx, &plan, Detail::Changes);
+    human.push_str(&format!(
+        "applied {}: {} in {} ms\n",
+        args.plan.display(),
+        plan_view::summary(&plan),
+        started.elapsed().as_millis()
+    ));
+    human.push_str(&conflict_advice(&plan));
+    let mut doc = plan_view::json(&plan, false, Some(&applied));
+    if let serde_json::Value::Object(m) = &mut doc {
+        m.insert("plan".into(), json!(args.plan.display().to_string()));
+    }
+    Ok(Report::new(human, doc).with_exit(if plan.has_conflicts() {
+        exit::CHECK_FAILED
+    } else {
+        exit::OK
+    }))
 }
 
 fn init(ctx: &Ctx, name: Option<String>) -> Result<Report, CmdError> {

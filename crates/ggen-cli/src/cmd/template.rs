@@ -85,6 +85,7 @@ pub fn run(ctx: &Ctx, cmd: TemplateCommand) -> Result<Report, CmdError> {
         TemplateCommand::Show { template } => show(ctx, &template),
         TemplateCommand::Lint { templates } => lint(ctx, templates),
         TemplateCommand::New { name, kind, dir } => new(ctx, &name, kind, dir),
+        TemplateCommand::Regenerate(args) => crate::cmd::regenerate::run(ctx, &args),
     }
 }
 
