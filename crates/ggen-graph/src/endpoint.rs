@@ -294,7 +294,8 @@ impl RemoteEndpoint {
     }
 
     /// Run any query on the endpoint. The text is parsed locally with `opts` (prefixes, base,
-    /// name and source position for errors) before anything is sent.
+    /// name and source position for errors) before anything is sent; a time limit in `opts`
+    /// ([`QueryOptions::with_timeout`]) lowers the overall timeout of the request.
     pub fn query(&self, text: &str, opts: &QueryOptions) -> Result<QueryOutput, GraphError> {
         let parsed = parse_query(text, opts)?;
         let sent = prologue::with_prologue(text, opts);
@@ -302,7 +303,7 @@ impl RemoteEndpoint {
             return Ok(hit.clone());
         }
         let out = self
-            .fetch(&sent, &parsed)
+            .fetch(&sent, &parsed, opts.timeout())
             .map_err(|e| GraphError::Endpoint {
                 name: opts.name().map(str::to_owned),
                 location: opts.location(),
@@ -312,11 +313,22 @@ impl RemoteEndpoint {
         Ok(out)
     }
 
-    fn fetch(&self, sent: &str, parsed: &Query) -> Result<QueryOutput, EndpointError> {
+    /// Send and read one query; `limit` (the query's own time limit, from
+    /// [`QueryOptions::with_timeout`]) lowers the overall timeout for this request.
+    fn fetch(
+        &self,
+        sent: &str,
+        parsed: &Query,
+        limit: Option<Duration>,
+    ) -> Result<QueryOutput, EndpointError> {
         let form = results::Form::of(parsed);
         let inner = &self.inner;
-        let response = http::send(inner, sent, form)?;
-        let mut out = results::read(response, form, parsed, &inner.shown_url, &inner.config)?;
+        let mut config = inner.config.clone();
+        if let Some(l) = limit.filter(|l| !l.is_zero()) {
+            config.timeout = config.timeout.min(l);
+        }
+        let response = http::send(inner, &config, sent, form)?;
+        let mut out = results::read(response, form, parsed, &inner.shown_url, &config)?;
         match &mut out {
             QueryOutput::Solutions(s) => {
                 if !has_order_by(parsed) {

@@ -322,6 +322,15 @@ fn endpoint_slow() {
     assert_eq!(e.code(), "endpoint-timeout");
     assert!(e.to_string().contains("did not answer within 0.3 s"), "{e}");
     assert_eq!(r.requests(), 1);
+    // A query's own time limit lowers the configured one.
+    let r = RemoteEndpoint::new(fast(&server.url())).unwrap();
+    let e = r
+        .select(
+            "SELECT * { ?s ?p ?o }",
+            &opts().with_timeout(Duration::from_millis(400)),
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("did not answer within 0.4 s"), "{e}");
 }
 
 #[test]

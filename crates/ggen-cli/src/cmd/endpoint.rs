@@ -156,9 +156,22 @@ pub fn remote_source(ctx: &Ctx, args: &EndpointArgs) -> Result<Option<RemoteSour
 impl RemoteSource {
     /// Run `text` on the endpoint with this source's prefixes and base.
     pub fn query(&self, text: &str) -> Result<QueryOutput, CmdError> {
-        let opts = QueryOptions::new()
+        self.query_limited(text, None)
+    }
+
+    /// Like [`RemoteSource::query`], with a time limit (`graph query --timeout`) that lowers
+    /// the endpoint's overall timeout for this request.
+    pub fn query_limited(
+        &self,
+        text: &str,
+        limit: Option<Duration>,
+    ) -> Result<QueryOutput, CmdError> {
+        let mut opts = QueryOptions::new()
             .with_prefixes(&self.prefixes)
             .with_base(self.base.as_deref());
+        if let Some(l) = limit {
+            opts = opts.with_timeout(l);
+        }
         Ok(QuerySource::query(&self.endpoint, text, &opts)?)
     }
 }

@@ -56,10 +56,10 @@ pub(super) fn agent(config: &EndpointConfig) -> ureq::Agent {
 /// retries), or the error that ended the attempt.
 pub(super) fn send(
     ep: &Inner,
+    config: &EndpointConfig,
     text: &str,
     form: Form,
 ) -> Result<Response<ureq::Body>, EndpointError> {
-    let config = &ep.config;
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
@@ -70,6 +70,9 @@ pub(super) fn send(
                 let mut req = ep
                     .agent
                     .post(&config.url)
+                    .config()
+                    .timeout_global(Some(config.timeout))
+                    .build()
                     .header("Accept", form.accept())
                     .header("Content-Type", "application/sparql-query; charset=utf-8");
                 for g in &config.default_graphs {
@@ -84,7 +87,13 @@ pub(super) fn send(
                 req.send(text)
             }
             RequestMethod::Form => {
-                let mut req = ep.agent.post(&config.url).header("Accept", form.accept());
+                let mut req = ep
+                    .agent
+                    .post(&config.url)
+                    .config()
+                    .timeout_global(Some(config.timeout))
+                    .build()
+                    .header("Accept", form.accept());
                 if let Some(a) = &ep.authorization {
                     req = req.header("Authorization", &a.0);
                 }
@@ -107,6 +116,9 @@ pub(super) fn send(
                 let mut req = ep
                     .agent
                     .get(&config.url)
+                    .config()
+                    .timeout_global(Some(config.timeout))
+                    .build()
                     .header("Accept", form.accept())
                     .query("query", text);
                 for g in &config.default_graphs {
