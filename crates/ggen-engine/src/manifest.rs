@@ -249,7 +249,10 @@ impl Manifest {
         }
         for (key, v) in [
             ("endpoint_timeout", self.graph.endpoint_timeout),
-            ("endpoint_connect_timeout", self.graph.endpoint_connect_timeout),
+            (
+                "endpoint_connect_timeout",
+                self.graph.endpoint_connect_timeout,
+            ),
         ] {
             if v == Some(0) {
                 return Err(at_key(key, format!("`{key}` must be at least 1 (seconds)")));
@@ -378,15 +381,23 @@ mod tests {
             Path::new("ggen.toml"),
         )
         .unwrap();
-        assert_eq!(m.graph.endpoint_default_graph.unwrap().to_vec(), vec!["urn:g"]);
+        assert_eq!(
+            m.graph.endpoint_default_graph.unwrap().to_vec(),
+            vec!["urn:g"]
+        );
         for (bad, msg) in [
             ("endpoint_method = \"put\"", "is not one of post, form, get"),
             ("endpoint_timeout = 0", "must be at least 1"),
             ("endpoint_auth = {}", "exactly one of"),
-            ("endpoint_auth = { bearer_env = \"A\", basic_env = \"B\" }", "exactly one of"),
+            (
+                "endpoint_auth = { bearer_env = \"A\", basic_env = \"B\" }",
+                "exactly one of",
+            ),
         ] {
             let e = Manifest::parse(
-                &format!("[project]\nname = \"x\"\n[graph]\nendpoint = \"http://h/sparql\"\n{bad}\n"),
+                &format!(
+                    "[project]\nname = \"x\"\n[graph]\nendpoint = \"http://h/sparql\"\n{bad}\n"
+                ),
                 Path::new("ggen.toml"),
             )
             .unwrap_err();

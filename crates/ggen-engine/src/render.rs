@@ -231,7 +231,11 @@ fn render_template(
     //    and `construct` (which need the project graph to be local, not a remote endpoint).
     let mut graph: Option<Graph> = None;
     if !fm.rdf.is_empty() || !fm.rdf_inline.is_empty() {
-        let key = if fm.rdf.is_empty() { "rdf_inline" } else { "rdf" };
+        let key = if fm.rdf.is_empty() {
+            "rdf_inline"
+        } else {
+            "rdf"
+        };
         let project_graph =
             crate::endpoint::local_graph(project_graph, &template.name, fm.line_of(key), key)?;
         let mut extra = GraphBuilder::new();
