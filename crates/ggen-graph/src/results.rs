@@ -80,23 +80,11 @@ pub fn write_solutions(
     w.finish().map_err(|e| write_err(format, &e))
 }
 
-/// Write an ASK answer. CSV and TSV define no boolean form; this writes `true`/`false` on one
-/// line for them (after a `_askResult` header line), as common practice.
+/// Write an ASK answer. CSV and TSV define no boolean form: for them this writes `true` or
+/// `false` on one line.
 pub fn write_boolean(value: bool, format: ResultsFormat) -> Result<Vec<u8>, GraphError> {
     match format {
-        ResultsFormat::Csv | ResultsFormat::Tsv => {
-            let header = if format == ResultsFormat::Tsv {
-                "?_askResult"
-            } else {
-                "_askResult"
-            };
-            let eol = if format == ResultsFormat::Csv {
-                "\r\n"
-            } else {
-                "\n"
-            };
-            Ok(format!("{header}{eol}{value}{eol}").into_bytes())
-        }
+        ResultsFormat::Csv | ResultsFormat::Tsv => Ok(format!("{value}\n").into_bytes()),
         _ => QueryResultsSerializer::from_format(format.sparesults())
             .serialize_boolean_to_writer(Vec::new(), value)
             .map_err(|e| write_err(format, &e)),

@@ -58,6 +58,17 @@ pub(crate) fn evaluator(deadline: Option<&Deadline>) -> SparqlEvaluator {
     }
 }
 
+impl GraphError {
+    /// The error of a query stopped at its time limit (for callers that enforce the limit
+    /// themselves, e.g. by abandoning the evaluation thread).
+    pub fn query_timeout(name: Option<&str>, limit: Duration) -> Self {
+        GraphError::QueryTimeout {
+            name: name.map(str::to_owned),
+            limit: format_limit(limit),
+        }
+    }
+}
+
 /// An evaluation error: [`GraphError::QueryTimeout`] when the deadline passed.
 pub(crate) fn eval_error(
     e: &dyn std::fmt::Display,
@@ -65,10 +76,7 @@ pub(crate) fn eval_error(
     deadline: Option<&Deadline>,
 ) -> GraphError {
     match deadline {
-        Some(d) if d.expired() => GraphError::QueryTimeout {
-            name: opts.name().map(str::to_owned),
-            limit: format_limit(d.limit),
-        },
+        Some(d) if d.expired() => GraphError::query_timeout(opts.name(), d.limit),
         _ => GraphError::QueryEvaluation {
             name: opts.name().map(str::to_owned),
             message: e.to_string(),
