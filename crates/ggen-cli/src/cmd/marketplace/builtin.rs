@@ -34,8 +34,36 @@ const INDEX: &[(&str, &str)] = &[
         include_str!("../../../../../marketplace/index/io.ggen.common-types"),
     ),
     (
+        "io.ggen.python-models",
+        include_str!("../../../../../marketplace/index/io.ggen.python-models"),
+    ),
+    (
         "io.ggen.rust-models",
         include_str!("../../../../../marketplace/index/io.ggen.rust-models"),
+    ),
+    (
+        "io.ggen.starter-python-lib",
+        include_str!("../../../../../marketplace/index/io.ggen.starter-python-lib"),
+    ),
+    (
+        "io.ggen.starter-rust-cli",
+        include_str!("../../../../../marketplace/index/io.ggen.starter-rust-cli"),
+    ),
+    (
+        "io.ggen.starter-rust-lib",
+        include_str!("../../../../../marketplace/index/io.ggen.starter-rust-lib"),
+    ),
+    (
+        "io.ggen.starter-rust-web",
+        include_str!("../../../../../marketplace/index/io.ggen.starter-rust-web"),
+    ),
+    (
+        "io.ggen.starter-typescript-lib",
+        include_str!("../../../../../marketplace/index/io.ggen.starter-typescript-lib"),
+    ),
+    (
+        "io.ggen.typescript-models",
+        include_str!("../../../../../marketplace/index/io.ggen.typescript-models"),
     ),
 ];
 
@@ -47,9 +75,46 @@ const ARCHIVES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../../../../marketplace/packs/io.ggen.common-types/1.0.0.tar.gz"),
     ),
     (
+        "io.ggen.python-models",
+        "1.0.0",
+        include_bytes!("../../../../../marketplace/packs/io.ggen.python-models/1.0.0.tar.gz"),
+    ),
+    (
         "io.ggen.rust-models",
         "1.0.0",
         include_bytes!("../../../../../marketplace/packs/io.ggen.rust-models/1.0.0.tar.gz"),
+    ),
+    (
+        "io.ggen.starter-python-lib",
+        "1.0.0",
+        include_bytes!("../../../../../marketplace/packs/io.ggen.starter-python-lib/1.0.0.tar.gz"),
+    ),
+    (
+        "io.ggen.starter-rust-cli",
+        "1.0.0",
+        include_bytes!("../../../../../marketplace/packs/io.ggen.starter-rust-cli/1.0.0.tar.gz"),
+    ),
+    (
+        "io.ggen.starter-rust-lib",
+        "1.0.0",
+        include_bytes!("../../../../../marketplace/packs/io.ggen.starter-rust-lib/1.0.0.tar.gz"),
+    ),
+    (
+        "io.ggen.starter-rust-web",
+        "1.0.0",
+        include_bytes!("../../../../../marketplace/packs/io.ggen.starter-rust-web/1.0.0.tar.gz"),
+    ),
+    (
+        "io.ggen.starter-typescript-lib",
+        "1.0.0",
+        include_bytes!(
+            "../../../../../marketplace/packs/io.ggen.starter-typescript-lib/1.0.0.tar.gz"
+        ),
+    ),
+    (
+        "io.ggen.typescript-models",
+        "1.0.0",
+        include_bytes!("../../../../../marketplace/packs/io.ggen.typescript-models/1.0.0.tar.gz"),
     ),
 ];
 
