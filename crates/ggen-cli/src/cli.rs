@@ -242,6 +242,18 @@ pub enum TemplateCommand {
         after_help = "Examples:\n  ggen template regenerate\n  ggen template regenerate templates/model.rs.tmpl --merge keep-ours"
     )]
     Regenerate(crate::cmd::regenerate::RegenerateArgs),
+    /// Generate a file tree from a YAML tree spec (name, variables, defaults, tree).
+    #[command(
+        alias = "generate_tree",
+        after_help = "Examples:\n  ggen template generate-tree service.yaml --var name=billing --out services\n  ggen template generate-tree service.yaml --var name=billing --dry-run"
+    )]
+    GenerateTree(crate::cmd::tree::TreeArgs),
+    /// Generate from an ontology with a template file or a pack (alias of `template generate`).
+    #[command(
+        alias = "generate_rdf",
+        after_help = "Examples:\n  ggen template generate-rdf --ontology shop.ttl --template templates/model.rs.tmpl\n  ggen template generate-rdf --ontology shop.ttl --template io.ggen.rust-models --out src"
+    )]
+    GenerateRdf(crate::cmd::tree::RdfArgs),
 }
 
 /// `template new --kind`
@@ -286,6 +298,16 @@ pub enum ProjectCommand {
     /// Re-hash generated files against .ggen/receipt.json.
     #[command(after_help = "Example:\n  ggen project verify")]
     Verify,
+    /// Regenerate incrementally whenever the ontology, templates, ggen.toml or ggen.lock change.
+    #[command(
+        after_help = "Examples:\n  ggen project watch\n  ggen project watch --json --debounce 100   # one JSON object per cycle"
+    )]
+    Watch(crate::cmd::watch::WatchArgs),
+    /// Create a new project from a first-party starter pack, wired to ggen and generated.
+    #[command(
+        after_help = "Examples:\n  ggen project new hello --type rust-cli\n  ggen project new shop-api --type rust-web --no-git"
+    )]
+    New(crate::cmd::new::NewArgs),
     /// Plan a generation and save it (with its input hashes) to apply later.
     #[command(
         after_help = "Examples:\n  ggen project plan --out plan.json\n  ggen project apply plan.json"

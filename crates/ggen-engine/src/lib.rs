@@ -10,6 +10,7 @@ mod baseline;
 mod endpoint;
 mod error;
 mod format;
+mod incremental;
 pub mod inject;
 mod inputs;
 mod keep;
@@ -38,6 +39,7 @@ pub use apply::{ApplyReport, apply};
 pub use baseline::{BASELINE_DIR, Baseline};
 pub use endpoint::endpoint_config;
 pub use error::EngineError;
+pub use incremental::{Incremental, Reuse};
 pub use ggen_template::frontmatter::MergePolicy;
 pub use inputs::{FileHash, InputFile};
 pub use manifest::{MANIFEST_FILE, Manifest};
@@ -101,15 +103,42 @@ pub fn plan(
     opts: &GenOptions,
     progress: &dyn Progress,
 ) -> Result<Plan, EngineError> {
+    plan_with(ws, opts, progress, None)
+}
+
+/// [`plan`], reusing what `cache` kept from earlier runs: the graph when its inputs did not
+/// change, and the rendered outputs of templates whose inputs did not change (see
+/// [`Incremental`]). The plan is the one [`plan`] makes; `cache.last()` tells what was redone.
+/// With `[graph] endpoint` nothing is cached (every query goes to the server).
+pub fn plan_incremental(
+    ws: &Workspace,
+    opts: &GenOptions,
+    progress: &dyn Progress,
+    cache: &mut Incremental,
+) -> Result<Plan, EngineError> {
+    plan_with(ws, opts, progress, Some(cache))
+}
+
+fn plan_with(
+    ws: &Workspace,
+    opts: &GenOptions,
+    progress: &dyn Progress,
+    mut cache: Option<&mut Incremental>,
+) -> Result<Plan, EngineError> {
     let t0 = Instant::now();
     let old = match &ws.receipt_path {
         Some(p) => receipt::Receipt::load(p)?,
         None => None,
     };
-    if let Some(old) = &old {
+    if let Some(old) = &old
+        && cache.as_deref().is_none_or(Incremental::is_cold)
+    {
         let _span = tracing::info_span!("fast_path").entered();
         if let Some(mut p) = verify::try_noop(ws, old, opts)? {
             p.timings.resolve_ms = ms(t0);
+            if let Some(c) = cache.as_deref_mut() {
+                c.note_fast_path();
+            }
             return Ok(p);
         }
     }
@@ -118,17 +147,26 @@ pub fn plan(
     // With `[graph] endpoint` nothing is loaded: every query goes to the server.
     let (data, shape_warnings) = match endpoint::connect(ws)? {
         Some(remote) => (endpoint::Data::Remote(remote), Vec::new()),
-        None => {
-            let graph = load_graph(ws, progress)?;
-            let w = shapes::validate(&graph, &ws.shapes, MANIFEST_FILE, ws.shapes_line)?;
-            (endpoint::Data::Local(graph), w)
-        }
+        None => match cache.as_deref_mut() {
+            Some(c) => {
+                let (graph, w) = c.graph(ws, progress)?;
+                (endpoint::Data::Local(graph), w)
+            }
+            None => {
+                let graph = load_graph(ws, progress)?;
+                let w = shapes::validate(&graph, &ws.shapes, MANIFEST_FILE, ws.shapes_line)?;
+                (endpoint::Data::Local(graph), w)
+            }
+        },
     };
     let load_ms = ms(t1);
     let t2 = Instant::now();
     let rendered = {
         let _span = tracing::info_span!("render").entered();
-        render::render_all(ws, data.source(), opts, progress)?
+        match (cache, &data) {
+            (Some(c), endpoint::Data::Local(graph)) => c.render(ws, graph, opts, progress)?,
+            _ => render::render_all(ws, data.source(), opts, progress)?,
+        }
     };
     let render_ms = ms(t2);
     let t3 = Instant::now();

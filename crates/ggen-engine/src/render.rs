@@ -180,7 +180,7 @@ fn template_vars(
     Ok(vars)
 }
 
-fn render_template(
+pub(crate) fn render_template(
     ws: &Workspace,
     project_graph: &dyn QuerySource,
     template: &Template,

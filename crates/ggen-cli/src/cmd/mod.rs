@@ -7,11 +7,14 @@ pub mod graph;
 pub mod hook;
 pub mod lifecycle;
 pub mod marketplace;
+pub mod new;
 pub mod plan_view;
 pub mod project;
 pub mod regenerate;
 pub mod template;
+pub mod tree;
 pub mod utils;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 

@@ -24,6 +24,8 @@ pub fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<Report, CmdError> {
         ProjectCommand::Gen(args) => generate(ctx, &args),
         ProjectCommand::Diff { check, vars } => diff(ctx, check, &vars),
         ProjectCommand::Verify => verify(ctx),
+        ProjectCommand::Watch(args) => crate::cmd::watch::run(ctx, &args),
+        ProjectCommand::New(args) => crate::cmd::new::run(ctx, &args),
         ProjectCommand::Plan(args) => plan_cmd(ctx, &args),
         ProjectCommand::Apply(args) => apply_cmd(ctx, &args),
     }

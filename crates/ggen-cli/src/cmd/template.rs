@@ -16,6 +16,8 @@ use crate::output::{CmdError, Report, exit};
 /// Dispatch `ggen template …`.
 pub fn run(ctx: &Ctx, cmd: TemplateCommand) -> Result<Report, CmdError> {
     match cmd {
+        TemplateCommand::GenerateTree(args) => crate::cmd::tree::generate_tree(ctx, &args),
+        TemplateCommand::GenerateRdf(args) => crate::cmd::tree::generate_rdf(ctx, &args),
         TemplateCommand::Generate {
             template,
             rdf,
