@@ -296,6 +296,11 @@ fn leftover_markers_refuse_the_run_until_resolved_then_it_is_clean() {
     for args in [&["--check"][..], &["--dry-run"][..]] {
         assert_eq!(p.generate(args).0, 1, "{args:?}");
     }
+    let (code, doc) = p.run(&["project", "diff"]);
+    assert_eq!(
+        (code, &doc["error"]["code"]),
+        (1, &Value::from("unresolved-conflicts"))
+    );
     assert_eq!(p.read("generated/model.txt"), with_markers);
     assert_eq!(p.read(".ggen/receipt.json"), receipt);
     // verify reports it.
@@ -772,6 +777,7 @@ fn template_regenerate_all_or_named_templates() {
         doc["templates"],
         serde_json::json!(["templates/model.txt.tmpl"])
     );
+    assert_eq!(p.receipt()["partial"], true, "like --only");
     let text = p.read("generated/model.txt");
     assert!(
         text.contains("## Client") && text.contains("(my note)"),
@@ -824,4 +830,85 @@ fn template_regenerate_needs_a_receipt() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(json(&out)["error"]["code"], "no-receipt");
+}
+
+#[test]
+fn the_same_change_on_both_sides_is_an_update() {
+    let p = Proj::new();
+    p.edit("generated/model.txt", "A customer.", "A person who buys.");
+    p.edit("ontology/m.ttl", "A customer.", "A person who buys.");
+    let (code, doc) = p.generate(&[]);
+    assert_eq!(code, 0, "{doc}");
+    let e = entry(&doc, "generated/model.txt");
+    assert_eq!(
+        e["action"], "unchanged",
+        "the file already is the new output: {e}"
+    );
+    // The same change plus one the generator alone makes.
+    let p = Proj::new();
+    p.edit("generated/model.txt", "A customer.", "A person who buys.");
+    p.edit("ontology/m.ttl", "A customer.", "A person who buys.");
+    p.edit("ontology/m.ttl", "A product.", "Something sold.");
+    let (code, doc) = p.generate(&[]);
+    assert_eq!(code, 0, "{doc}");
+    let e = entry(&doc, "generated/model.txt");
+    assert_eq!(e["action"], "update", "{e}");
+    assert_eq!(e["reason"], "your edits are already in the new output");
+    assert_eq!(
+        p.recorded("generated/model.txt")["sha256"],
+        sha(&p.read("generated/model.txt"))
+    );
+}
+
+#[test]
+fn keep_ours_without_a_baseline_and_files_ggen_never_wrote() {
+    let p = Proj::new();
+    std::fs::remove_dir_all(p.path(".ggen/baseline")).unwrap();
+    p.edit("generated/model.txt", "# end\n", "# end (mine)\n");
+    p.edit("ontology/m.ttl", "A customer.", "A person.");
+    let edited = p.read("generated/model.txt");
+    let (code, doc) = p.generate(&["--merge", "keep-ours"]);
+    assert_eq!(code, 0, "{doc}");
+    let e = entry(&doc, "generated/model.txt");
+    assert_eq!(e["action"], "skip", "{e}");
+    assert_eq!(
+        e["reason"],
+        "edited since ggen last wrote it; keeping your version (--merge keep-ours)"
+    );
+    assert_eq!(p.read("generated/model.txt"), edited);
+
+    // A file that exists but that ggen never wrote.
+    let p = Proj::new();
+    p.write(
+        "templates/extra.txt.tmpl",
+        "---\nto: extra.txt\n---\nline one\ngenerated two\n",
+    );
+    p.write("generated/extra.txt", "line one\nmine two\n");
+    let (code, doc) = p.generate(&[]);
+    assert_eq!(code, 1, "{doc}");
+    let e = entry(&doc, "generated/extra.txt");
+    assert!(
+        e["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("exists and was not written by ggen; keeping it"),
+        "{e}"
+    );
+    assert_eq!(p.read("generated/extra.txt"), "line one\nmine two\n");
+    // The receipt has no record for it, so the next run does not answer from the fast path:
+    // the conflict is reported again.
+    assert_eq!(p.receipt()["partial"], true);
+    let (code, doc) = p.generate(&[]);
+    assert_eq!(code, 1, "{doc}");
+    assert_eq!(doc["fast_path"], false);
+    let (code, doc) = p.generate(&["--merge", "keep-ours"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(entry(&doc, "generated/extra.txt")["action"], "skip");
+    assert_eq!(p.read("generated/extra.txt"), "line one\nmine two\n");
+    let (code, doc) = p.generate(&["--merge", "markers-only"]);
+    assert_eq!(code, 1, "{doc}");
+    assert_eq!(
+        p.read("generated/extra.txt"),
+        "line one\n<<<<<<< ours\nmine two\n=======\ngenerated two\n>>>>>>> generated\n"
+    );
 }

@@ -190,6 +190,7 @@ fn plan_with(
         }
     }
     outputs.sort();
+    let unrecorded = plan::leaves_unrecorded(&entries, &outputs);
     let mut extra = rendered.extra_inputs;
     extra.sort();
     extra.dedup();
@@ -225,7 +226,7 @@ fn plan_with(
             })
             .collect(),
         outputs,
-        partial: !opts.only.is_empty(),
+        partial: !opts.only.is_empty() || unrecorded,
     };
     let receipt_changed = ws.receipt_path.is_some()
         && old.as_ref().map(Receipt::to_json) != Some(new_receipt.to_json());

@@ -352,6 +352,20 @@ pub fn compose(
     Ok((entries, receipt_outputs))
 }
 
+/// Whether a file ggen never wrote was left alone (a conflict, or kept by `keep-ours`) without
+/// a receipt record: the receipt then does not vouch for every output, and the next run must
+/// not trust it (an `unless_exists` file is the user's by design and does not count).
+pub(crate) fn leaves_unrecorded(entries: &[PlanEntry], outputs: &[ReceiptOutput]) -> bool {
+    entries.iter().any(|e| {
+        let left_alone = match e.action {
+            Action::Conflict => true,
+            Action::Skip => e.reason.as_deref() != Some(crate::regen::UNLESS_EXISTS_REASON),
+            _ => false,
+        };
+        left_alone && e.mode == OutputMode::Write && !outputs.iter().any(|o| o.path == e.path)
+    })
+}
+
 /// Per-stage timings of a run, in milliseconds.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Timings {

@@ -119,8 +119,9 @@ pub struct Receipt {
     pub env: Vec<ReceiptEnv>,
     /// Outputs, sorted by path.
     pub outputs: Vec<ReceiptOutput>,
-    /// Written by a run limited with `--only`: it does not vouch for every output, so the next
-    /// run regenerates everything instead of trusting it.
+    /// Written by a run limited with `--only`, or by a run that left a conflict in a file ggen
+    /// never wrote (no record for it): it does not vouch for every output, so the next run
+    /// regenerates everything instead of trusting it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub partial: bool,
 }

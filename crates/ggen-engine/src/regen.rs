@@ -21,6 +21,9 @@ use crate::workspace::Workspace;
 pub const DELETED_REASON: &str =
     "deleted by you since the last generation (use --force to recreate)";
 
+/// Reason of a skipped `unless_exists` output whose file exists.
+pub const UNLESS_EXISTS_REASON: &str = "file exists (unless_exists)";
+
 /// What the receipt records for a path after the run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Record {
@@ -208,7 +211,7 @@ impl<'a> Regen<'a> {
         if w.unless_exists {
             return Ok(Decision {
                 action: Action::Skip,
-                reason: Some("file exists (unless_exists)".to_owned()),
+                reason: Some(UNLESS_EXISTS_REASON.to_owned()),
                 content: w.content,
                 generated: None,
                 markers: false,
@@ -276,10 +279,10 @@ impl<'a> Regen<'a> {
             return Ok(new(Action::Update, None, content));
         }
         let (policy, why) = self.policy(w.template, w.force)?;
-        let edited = if w.recorded.is_some() {
-            "edited since ggen last wrote it"
+        let (edited, keeping) = if w.recorded.is_some() {
+            ("edited since ggen last wrote it", "keeping your version")
         } else {
-            "exists and was not written by ggen"
+            ("exists and was not written by ggen", "keeping it")
         };
         let base = self.base(w.recorded);
         let resolve = match (policy, &base) {
@@ -304,7 +307,7 @@ impl<'a> Regen<'a> {
                 return Ok(Decision {
                     action: Action::Conflict,
                     reason: Some(format!(
-                        "{edited}{no_base}; keeping your version (use --force to overwrite)"
+                        "{edited}{no_base}; {keeping} (use --force to overwrite)"
                     )),
                     content,
                     generated: None,
@@ -315,7 +318,7 @@ impl<'a> Regen<'a> {
             (MergePolicy::KeepOurs, None) => {
                 return Ok(Decision {
                     action: Action::Skip,
-                    reason: Some(format!("{edited}; keeping your version ({why})")),
+                    reason: Some(format!("{edited}; {keeping} ({why})")),
                     content,
                     generated: None,
                     markers: false,
