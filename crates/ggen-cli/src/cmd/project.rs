@@ -149,10 +149,13 @@ pub fn execute(
     }
     let applied = ggen_engine::apply(ws, &plan)?;
     let mut human = plan_view::human(ctx, &plan, Detail::Changes);
+    let source = match plan.receipt.as_ref().and_then(|r| r.graph.endpoint.as_ref()) {
+        Some(e) => format!("{} queries on {}", e.queries, e.url),
+        None => format!("{} triples", plan.triples),
+    };
     human.push_str(&format!(
-        "{what}: {} ({} triples{}) in {elapsed_ms} ms\n",
+        "{what}: {} ({source}{}) in {elapsed_ms} ms\n",
         plan_view::summary(&plan),
-        plan.triples,
         if plan.fast_path {
             ", nothing changed since the receipt"
         } else {
