@@ -89,7 +89,7 @@ pub enum Command {
     Project(ProjectCommand),
     /// Work with RDF graphs.
     #[command(subcommand)]
-    Graph(GraphCommand),
+    Graph(crate::cmd::graph::GraphCommand),
     /// LLM assistance, validated: ontologies, SPARQL, templates, chat, analysis.
     #[command(
         after_help = "Examples:\n  ggen ai generate-ontology \"A library: books, authors, loans\" --out ontology/library.ttl\n  ggen ai sparql \"Which products cost more than 100?\"\n  GGEN_AI_PROVIDER=mock ggen ai chat --message hi     # offline"
@@ -318,57 +318,3 @@ pub enum ProjectCommand {
     Apply(crate::cmd::project::ApplyArgs),
 }
 
-/// `ggen graph …`
-#[derive(Debug, Subcommand)]
-pub enum GraphCommand {
-    /// Parse RDF files and report triples, prefixes and errors.
-    #[command(after_help = "Example:\n  ggen graph load ontology/*.ttl")]
-    Load {
-        /// RDF files.
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// Syntax of every file (default: by extension).
-        #[arg(long)]
-        format: Option<String>,
-        /// Base IRI for relative IRIs.
-        #[arg(long)]
-        base: Option<String>,
-    },
-    /// Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
-    #[command(
-        after_help = "Examples:\n  ggen graph query 'SELECT ?c WHERE { ?c a owl:Class }' --graph shop.ttl\n  ggen graph query --file q.rq --format csv\n  ggen graph query --endpoint https://example.org/sparql --bearer-env SPARQL_TOKEN 'ASK { ?s ?p ?o }'"
-    )]
-    Query {
-        /// The query text (or use --file, or stdin).
-        query: Option<String>,
-        /// Read the query from a file.
-        #[arg(long, short = 'F', value_name = "FILE", conflicts_with = "query")]
-        file: Option<PathBuf>,
-        /// RDF files to query (default: the project's graph).
-        #[arg(long, short = 'g', value_name = "FILE")]
-        graph: Vec<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum)]
-        format: Option<QueryFormat>,
-        /// Remote SPARQL endpoint options.
-        #[command(flatten)]
-        endpoint: crate::cmd::endpoint::EndpointArgs,
-    },
-}
-
-/// `graph query --format`
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum QueryFormat {
-    /// An aligned table (default on a terminal).
-    Table,
-    /// SPARQL 1.1 Query Results JSON.
-    Json,
-    /// CSV.
-    Csv,
-    /// TSV.
-    Tsv,
-    /// N-Triples (CONSTRUCT/DESCRIBE).
-    Nt,
-    /// Turtle (CONSTRUCT/DESCRIBE).
-    Ttl,
-}
