@@ -206,7 +206,7 @@ fn load_in_order(store: &Store, quads: &[Quad], order: &CanonicalOrder) -> Resul
 }
 
 /// From this many quads on, [`GraphBuilder::build`] and source hashing use a second thread.
-const PARALLEL_THRESHOLD: usize = 20_000;
+const PARALLEL_THRESHOLD: usize = 4_096;
 
 /// From this many bytes on, the source is hashed on a second thread while it is parsed.
 const PARALLEL_BYTES: usize = 1 << 20;

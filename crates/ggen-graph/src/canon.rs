@@ -211,10 +211,11 @@ fn write_literal(buf: &mut String, l: LiteralRef<'_>) {
 /// oxrdf's `print_quoted_str`.
 fn write_quoted(buf: &mut String, s: &str) {
     buf.push('"');
+    // One pass over the bytes; 0xEF starts U+FFFE and U+FFFF (and other characters, which the
+    // careful path below copies as they are).
     let plain = !s
         .bytes()
-        .any(|b| b < 0x20 || b == b'"' || b == b'\\' || b == 0x7F)
-        && !s.contains(['\u{FFFE}', '\u{FFFF}']);
+        .any(|b| b < 0x20 || b == b'"' || b == b'\\' || b == 0x7F || b == 0xEF);
     if plain {
         buf.push_str(s);
     } else {

@@ -52,7 +52,7 @@ fn schema_org_hash_is_the_plain_canonical_hash() {
 
 #[test]
 fn generated_data_with_blank_nodes_and_rewritten_literals() {
-    // Enough quads for the two-thread paths of the builder (20,000+), blank nodes with unique
+    // Enough quads for the two-thread paths of the builder (4,096+), blank nodes with unique
     // and with shared first-degree hashes, and literals the store rewrites.
     let mut ttl = String::from(
         "@prefix ex: <http://ex.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n",
