@@ -19,13 +19,41 @@ pub fn write_atomic_nosync(path: &Path, contents: &[u8]) -> std::io::Result<()> 
     write_impl(path, contents, false)
 }
 
+/// What a caller writing many files already knows, to save system calls per file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Known {
+    /// The parent directory exists (skip creating it).
+    pub parent_exists: bool,
+    /// The target does not exist (skip reading its permissions).
+    pub target_is_new: bool,
+}
+
+/// [`write_atomic_nosync`] with facts the caller already knows.
+pub fn write_atomic_nosync_known(
+    path: &Path,
+    contents: &[u8],
+    known: Known,
+) -> std::io::Result<()> {
+    write_with(path, contents, false, known)
+}
+
 fn write_impl(path: &Path, contents: &[u8], sync: bool) -> std::io::Result<()> {
+    write_with(path, contents, sync, Known::default())
+}
+
+fn write_with(path: &Path, contents: &[u8], sync: bool, known: Known) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&dir)?;
-    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
+    if !known.parent_exists {
+        std::fs::create_dir_all(&dir)?;
+    }
+    let permissions = if known.target_is_new {
+        None
+    } else {
+        std::fs::metadata(path).ok().map(|m| m.permissions())
+    };
     let mut builder = tempfile::Builder::new();
     builder.prefix(".ggen-tmp-");
     // A new file gets the usual mode (0666 minus the umask, i.e. 0644 typically), not the

@@ -75,6 +75,8 @@ pub fn apply(ws: &Workspace, plan: &Plan) -> Result<ApplyReport, EngineError> {
         run_hook(ws, &h.template, h.line, &h.command)?;
         report.hooks_run += 1;
     }
+    let mut ensured_dirs: std::collections::HashSet<std::path::PathBuf> =
+        std::collections::HashSet::new();
     for e in &plan.entries {
         if !e.writes() {
             continue;
@@ -92,7 +94,21 @@ pub fn apply(ws: &Workspace, plan: &Plan) -> Result<ApplyReport, EngineError> {
         }
         // Generated files are reproducible from the inputs: atomic, but no fsync per file (which
         // would dominate large runs). The receipt below is written durably.
-        ggen_core::fs::write_atomic_nosync(&e.abs, content.as_bytes())
+        let parent = e
+            .abs
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        if !ensured_dirs.contains(&parent) {
+            std::fs::create_dir_all(&parent).map_err(|err| EngineError::io(&e.path, err))?;
+            ensured_dirs.insert(parent);
+        }
+        let known = ggen_core::fs::Known {
+            parent_exists: true,
+            // The plan read the file: absent then means a new file (no permissions to keep).
+            target_is_new: e.old.is_none(),
+        };
+        ggen_core::fs::write_atomic_nosync_known(&e.abs, content.as_bytes(), known)
             .map_err(|err| EngineError::io(&e.path, err))?;
         report.written.push(e.path.clone());
     }

@@ -86,6 +86,7 @@ fn file_sha(abs: &std::path::Path) -> String {
 
 fn clone_rendered(r: &Rendered) -> Rendered {
     Rendered {
+        paths: Default::default(),
         outputs: r.outputs.clone(),
         skipped: r.skipped.clone(),
         hooks: r.hooks.clone(),

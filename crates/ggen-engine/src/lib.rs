@@ -39,8 +39,8 @@ pub use apply::{ApplyReport, apply};
 pub use baseline::{BASELINE_DIR, Baseline};
 pub use endpoint::endpoint_config;
 pub use error::EngineError;
-pub use incremental::{Incremental, Reuse};
 pub use ggen_template::frontmatter::MergePolicy;
+pub use incremental::{Incremental, Reuse};
 pub use inputs::{FileHash, InputFile};
 pub use manifest::{MANIFEST_FILE, Manifest};
 pub use merge::{MARKER_GENERATED, MARKER_OURS, MARKER_SEP};
@@ -109,7 +109,6 @@ pub fn plan(
 /// [`plan`], reusing what `cache` kept from earlier runs: the graph when its inputs did not
 /// change, and the rendered outputs of templates whose inputs did not change (see
 /// [`Incremental`]). The plan is the one [`plan`] makes; `cache.last()` tells what was redone.
-/// With `[graph] endpoint` nothing is cached (every query goes to the server).
 pub fn plan_incremental(
     ws: &Workspace,
     opts: &GenOptions,
@@ -145,19 +144,17 @@ fn plan_with(
     let resolve_ms = ms(t0);
     let t1 = Instant::now();
     // With `[graph] endpoint` nothing is loaded: every query goes to the server.
-    let (data, shape_warnings) = match endpoint::connect(ws)? {
-        Some(remote) => (endpoint::Data::Remote(remote), Vec::new()),
-        None => match cache.as_deref_mut() {
-            Some(c) => {
-                let (graph, w) = c.graph(ws, progress)?;
-                (endpoint::Data::Local(graph), w)
-            }
-            None => {
-                let graph = load_graph(ws, progress)?;
-                let w = shapes::validate(&graph, &ws.shapes, MANIFEST_FILE, ws.shapes_line)?;
-                (endpoint::Data::Local(graph), w)
-            }
-        },
+    let (data, shape_warnings) = match (endpoint::connect(ws)?, cache.as_deref_mut()) {
+        (Some(remote), _) => (endpoint::Data::Remote(remote), Vec::new()),
+        (None, Some(c)) => {
+            let (graph, w) = c.graph(ws, progress)?;
+            (endpoint::Data::Local(graph), w)
+        }
+        (None, None) => {
+            let graph = load_graph(ws, progress)?;
+            let w = shapes::validate(&graph, &ws.shapes, MANIFEST_FILE, ws.shapes_line)?;
+            (endpoint::Data::Local(graph), w)
+        }
     };
     let load_ms = ms(t1);
     let t2 = Instant::now();

@@ -100,6 +100,8 @@ pub struct ShellHook {
 /// Everything the render stage produced.
 #[derive(Debug, Default)]
 pub struct Rendered {
+    /// The output-root guard (caches resolved directories for the run).
+    pub(crate) paths: crate::paths::PathGuard,
     /// Outputs in template order, then row order.
     pub outputs: Vec<RenderedOutput>,
     /// Skipped templates/rows.
@@ -407,58 +409,59 @@ pub(crate) fn render_template(
         },
     )?;
     let base_ctx = base_context(&vars, project, results, template);
-    let mut emit =
-        |ctx: &Value, row_key: Option<String>| -> Result<(), EngineError> {
-            if !renderer.eval_when(ctx)? {
-                out.skipped.push(Skipped {
-                    template: template.name.clone(),
-                    row_key,
-                    reason: "`when` is false".into(),
-                });
-                return Ok(());
-            }
-            let Some(to) = renderer.render_to(ctx)? else {
-                out.skipped.push(Skipped {
-                    template: template.name.clone(),
-                    row_key,
-                    reason: "`to` is empty".into(),
-                });
-                return Ok(());
-            };
-            let (path, abs) = crate::paths::resolve_output(ws, &to, opts.allow_outside_root)
-                .map_err(|message| EngineError::OutsideRoot {
-                    location: loc("to"),
-                    path: to.clone(),
-                    root: message,
-                })?;
-            let mut content = renderer.render_body(ctx)?;
-            let kind = match &fm.inject {
-                None => {
-                    if opts.format || ws.auto_format {
-                        content = crate::format::format(ws, &path, content)?;
-                    }
-                    OutputKind::Write {
-                        force: fm.force,
-                        unless_exists: fm.unless_exists,
-                        backup: fm.backup,
-                    }
-                }
-                Some(inj) => OutputKind::Inject {
-                    injection: render_injection(&renderer, inj, ctx)?,
-                    backup: fm.backup,
-                },
-            };
-            out.outputs.push(RenderedOutput {
+    let mut emit = |ctx: &Value, row_key: Option<String>| -> Result<(), EngineError> {
+        if !renderer.eval_when(ctx)? {
+            out.skipped.push(Skipped {
                 template: template.name.clone(),
-                to_line: fm.line_of("to"),
                 row_key,
-                path,
-                abs,
-                content,
-                kind,
+                reason: "`when` is false".into(),
             });
-            Ok(())
+            return Ok(());
+        }
+        let Some(to) = renderer.render_to(ctx)? else {
+            out.skipped.push(Skipped {
+                template: template.name.clone(),
+                row_key,
+                reason: "`to` is empty".into(),
+            });
+            return Ok(());
         };
+        let (path, abs) = out
+            .paths
+            .resolve_output(ws, &to, opts.allow_outside_root)
+            .map_err(|message| EngineError::OutsideRoot {
+                location: loc("to"),
+                path: to.clone(),
+                root: message,
+            })?;
+        let mut content = renderer.render_body(ctx)?;
+        let kind = match &fm.inject {
+            None => {
+                if opts.format || ws.auto_format {
+                    content = crate::format::format(ws, &path, content)?;
+                }
+                OutputKind::Write {
+                    force: fm.force,
+                    unless_exists: fm.unless_exists,
+                    backup: fm.backup,
+                }
+            }
+            Some(inj) => OutputKind::Inject {
+                injection: render_injection(&renderer, inj, ctx)?,
+                backup: fm.backup,
+            },
+        };
+        out.outputs.push(RenderedOutput {
+            template: template.name.clone(),
+            to_line: fm.line_of("to"),
+            row_key,
+            path,
+            abs,
+            content,
+            kind,
+        });
+        Ok(())
+    };
     match rows {
         None => emit(&base_ctx, None)?,
         Some(rows) => {
