@@ -123,19 +123,47 @@ fn is_canonical_integer(v: &str) -> bool {
 }
 
 /// The literals of one subject and predicate whose stored form is shared with a rewritten
-/// literal. See [`ExactLiterals::get`].
+/// literal. See [`ExactLiterals::get`]. The lists are sorted (by lexical form, datatype and
+/// language; quads by graph first) and without duplicates.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExactObjects {
-    /// The stored forms (as the store returns them) that stand for other literals, without
-    /// duplicates.
+    /// The stored forms (as the store returns them) that stand for other literals.
     pub stored: Vec<Literal>,
-    /// The original literals behind them, over all graphs, without duplicates.
+    /// The original literals behind them, over all graphs.
     pub originals: Vec<Literal>,
     /// Per quad: (graph, stored form, original literal).
     pub quads: Vec<(GraphName, Literal, Literal)>,
 }
 
+type LitKey<'a> = (&'a str, &'a str, Option<&'a str>);
+
+fn lit_key(l: LiteralRef<'_>) -> LitKey<'_> {
+    (l.value(), l.datatype().as_str(), l.language())
+}
+
+fn graph_key(g: &GraphName) -> (u8, &str) {
+    match g {
+        GraphName::DefaultGraph => (0, ""),
+        GraphName::NamedNode(n) => (1, n.as_str()),
+        GraphName::BlankNode(b) => (2, b.as_str()),
+    }
+}
+
 impl ExactObjects {
+    /// Whether `l` is one of the stored forms that stand for other literals.
+    pub fn has_stored(&self, l: LiteralRef<'_>) -> bool {
+        self.stored
+            .binary_search_by(|x| lit_key(x.as_ref()).cmp(&lit_key(l)))
+            .is_ok()
+    }
+
+    /// Whether `l` is one of the original literals.
+    pub fn has_original(&self, l: LiteralRef<'_>) -> bool {
+        self.originals
+            .binary_search_by(|x| lit_key(x.as_ref()).cmp(&lit_key(l)))
+            .is_ok()
+    }
+
     /// The original literals that the stored literal `stored` (in graph `graph`) stands for;
     /// empty when `stored` is not one of the rewritten forms.
     pub fn originals_of<'a>(
@@ -143,10 +171,33 @@ impl ExactObjects {
         graph: &'a GraphName,
         stored: &'a Literal,
     ) -> impl Iterator<Item = &'a Literal> + 'a {
+        let key = (graph_key(graph), lit_key(stored.as_ref()));
+        let start = self
+            .quads
+            .partition_point(|(g, s, _)| (graph_key(g), lit_key(s.as_ref())) < key);
         self.quads
+            .get(start..)
+            .unwrap_or(&[])
             .iter()
-            .filter(move |(g, s, _)| g == graph && s == stored)
+            .take_while(move |(g, s, _)| (graph_key(g), lit_key(s.as_ref())) == key)
             .map(|(_, _, o)| o)
+    }
+
+    /// Sort and de-duplicate the lists.
+    fn finish(&mut self) {
+        let by = |a: &Literal, b: &Literal| lit_key(a.as_ref()).cmp(&lit_key(b.as_ref()));
+        self.stored.sort_unstable_by(by);
+        self.stored.dedup();
+        self.originals.sort_unstable_by(by);
+        self.originals.dedup();
+        self.quads.sort_unstable_by(|(g1, s1, o1), (g2, s2, o2)| {
+            (graph_key(g1), lit_key(s1.as_ref()), lit_key(o1.as_ref())).cmp(&(
+                graph_key(g2),
+                lit_key(s2.as_ref()),
+                lit_key(o2.as_ref()),
+            ))
+        });
+        self.quads.dedup();
     }
 }
 
@@ -169,47 +220,51 @@ impl ExactLiterals {
         for q in quads {
             if let Term::Literal(l) = &q.object
                 && let Some(stored) = store_form(l.as_ref())
+                && let Some(entry) = table.entry_mut(q.subject.as_ref(), q.predicate.as_ref())
             {
-                let Some(entry) = table.entry_mut(q.subject.as_ref(), q.predicate.as_ref()) else {
-                    continue;
-                };
-                if !entry.stored.contains(&stored) {
-                    entry.stored.push(stored.clone());
-                }
-                if !entry.originals.contains(l) {
-                    entry.originals.push(l.clone());
-                }
-                let item = (q.graph_name.clone(), stored, l.clone());
-                if !entry.quads.contains(&item) {
-                    entry.quads.push(item);
-                    table.quads += 1;
-                }
+                entry.stored.push(stored.clone());
+                entry.originals.push(l.clone());
+                entry.quads.push((q.graph_name.clone(), stored, l.clone()));
             }
         }
+        table.finish();
         if table.quads == 0 {
             return table;
         }
         // Pass 2: literals already in stored form that share a stored form with a rewritten one
         // (`"7"` next to `"07"`): the store has one literal for both.
+        let mut added = false;
         for q in quads {
             if let Term::Literal(l) = &q.object
                 && l.language().is_none()
                 && l.datatype().as_str().starts_with(XSD)
                 && let Some(entry) = table.get_mut(q.subject.as_ref(), q.predicate.as_ref())
-                && entry.stored.contains(l)
+                && entry.has_stored(l.as_ref())
                 && store_form(l.as_ref()).is_none()
             {
-                if !entry.originals.contains(l) {
-                    entry.originals.push(l.clone());
-                }
-                let item = (q.graph_name.clone(), l.clone(), l.clone());
-                if !entry.quads.contains(&item) {
-                    entry.quads.push(item);
-                    table.quads += 1;
-                }
+                entry.originals.push(l.clone());
+                entry
+                    .quads
+                    .push((q.graph_name.clone(), l.clone(), l.clone()));
+                added = true;
             }
         }
+        if added {
+            table.finish();
+        }
         table
+    }
+
+    /// Sort and de-duplicate every entry; count the quads.
+    fn finish(&mut self) {
+        let mut n = 0;
+        for list in self.named.values_mut().chain(self.blank.values_mut()) {
+            for (_, e) in list.iter_mut() {
+                e.finish();
+                n += e.quads.len();
+            }
+        }
+        self.quads = n;
     }
 
     fn entry_mut(
@@ -273,7 +328,7 @@ impl ExactLiterals {
     pub fn expand(&self, quad: Quad, out: &mut Vec<Quad>) {
         if let Term::Literal(l) = &quad.object
             && let Some(e) = self.get(quad.subject.as_ref(), quad.predicate.as_ref())
-            && e.stored.contains(l)
+            && e.has_stored(l.as_ref())
         {
             for o in e.originals_of(&quad.graph_name, l) {
                 out.push(Quad::new(
@@ -297,7 +352,7 @@ impl ExactLiterals {
         objects: &mut Vec<Term>,
     ) {
         if let Some(e) = self.get(s, p) {
-            objects.retain(|o| !matches!(o, Term::Literal(l) if e.stored.contains(l)));
+            objects.retain(|o| !matches!(o, Term::Literal(l) if e.has_stored(l.as_ref())));
             objects.extend(e.originals.iter().cloned().map(Term::Literal));
         }
     }
@@ -317,9 +372,7 @@ impl ExactLiterals {
         }
         let stored = form.as_ref().map_or(o, Literal::as_ref);
         match self.get(s, p) {
-            Some(e) if e.stored.iter().any(|st| st.as_ref() == stored) => {
-                e.originals.iter().any(|x| x.as_ref() == o)
-            }
+            Some(e) if e.has_stored(stored) => e.has_original(o),
             _ => form.is_none(),
         }
     }
@@ -423,7 +476,7 @@ mod tests {
         let t = ExactLiterals::from_quads(&quads);
         assert_eq!(t.len(), 3);
         let e = t.get(s.as_ref(), p.as_ref()).unwrap();
-        assert_eq!(e.stored, vec![lit("7", "integer"), lit("5", "integer")]);
+        assert_eq!(e.stored, vec![lit("5", "integer"), lit("7", "integer")]);
         assert_eq!(
             e.originals,
             vec![lit("07", "integer"), lit("5", "byte"), lit("7", "integer")]

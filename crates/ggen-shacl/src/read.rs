@@ -125,7 +125,7 @@ impl<'a> Reader<'a> {
             let q = q.map_err(ShaclError::store)?;
             if let Term::Literal(l) = &q.object
                 && let Some(e) = self.exact.get(q.subject.as_ref(), p)
-                && e.stored.contains(l)
+                && e.has_stored(l.as_ref())
             {
                 if expanded.insert(q.subject.clone()) {
                     for o in &e.originals {
@@ -150,7 +150,7 @@ impl<'a> Reader<'a> {
             let q = q.map_err(ShaclError::store)?;
             if let Term::Literal(l) = &q.object
                 && let Some(e) = self.exact.get(s, q.predicate.as_ref())
-                && e.stored.contains(l)
+                && e.has_stored(l.as_ref())
             {
                 if !expanded.contains(&q.predicate) {
                     for o in &e.originals {

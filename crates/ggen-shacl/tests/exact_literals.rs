@@ -172,12 +172,7 @@ fn literal_focus_nodes_and_inverse_paths_are_exact() {
     let got: Vec<(ConstraintComponent, String)> = r
         .results()
         .iter()
-        .map(|x| {
-            (
-                x.source_constraint_component,
-                x.focus_node.to_string(),
-            )
-        })
+        .map(|x| (x.source_constraint_component, x.focus_node.to_string()))
         .collect();
     assert_eq!(
         got,
