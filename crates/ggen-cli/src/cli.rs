@@ -317,4 +317,3 @@ pub enum ProjectCommand {
     #[command(after_help = "Example:\n  ggen project apply plan.json")]
     Apply(crate::cmd::project::ApplyArgs),
 }
-

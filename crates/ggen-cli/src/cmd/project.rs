@@ -149,7 +149,11 @@ pub fn execute(
     }
     let applied = ggen_engine::apply(ws, &plan)?;
     let mut human = plan_view::human(ctx, &plan, Detail::Changes);
-    let source = match plan.receipt.as_ref().and_then(|r| r.graph.endpoint.as_ref()) {
+    let source = match plan
+        .receipt
+        .as_ref()
+        .and_then(|r| r.graph.endpoint.as_ref())
+    {
         Some(e) => format!("{} queries on {}", e.queries, e.url),
         None => format!("{} triples", plan.triples),
     };
