@@ -198,6 +198,9 @@ struct Done {
     rendered: usize,
     reused: usize,
     fast_path: bool,
+    /// Stage timings of the plan, and the time to write.
+    timings: ggen_engine::Timings,
+    apply_ms: f64,
 }
 
 impl Cycle {
@@ -272,6 +275,14 @@ impl Cycle {
                     m.insert("templates_rendered".into(), json!(d.rendered));
                     m.insert("templates_reused".into(), json!(d.reused));
                     m.insert("fast_path".into(), json!(d.fast_path));
+                    let mut t = serde_json::to_value(&d.timings).unwrap_or_default();
+                    if let Value::Object(t) = &mut t {
+                        t.insert(
+                            "apply_ms".into(),
+                            json!((d.apply_ms * 100.0).round() / 100.0),
+                        );
+                    }
+                    m.insert("timings".into(), t);
                 }
                 Err(e) => {
                     let loc = e.location.as_ref();
@@ -437,7 +448,9 @@ impl Watcher<'_> {
         for w in &plan.warnings {
             self.ctx.warn(w);
         }
+        let applying = Instant::now();
         let applied = ggen_engine::apply(&ws, &plan)?;
+        let apply_ms = applying.elapsed().as_secs_f64() * 1000.0;
         for e in &plan.entries {
             if e.action.writes()
                 && let Some(c) = &e.content
@@ -475,6 +488,8 @@ impl Watcher<'_> {
             rendered: reuse.rendered.len(),
             reused: reuse.reused.len(),
             fast_path: plan.fast_path,
+            timings: plan.timings.clone(),
+            apply_ms,
         })
     }
 
