@@ -88,22 +88,42 @@ nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 sleep 0.5
 
-run() { # name url paths-file
-  local load
+# CPU time (clock ticks) used so far by processes $@ and their children threads
+cpu_ticks() {
+  local total=0 p
+  for p in "$@"; do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$total"
+}
+
+run() { # name url paths-file pids...
+  local name=$1 url=$2 paths=$3
+  shift 3
+  local load before after
   load=$(cut -d' ' -f1-3 /proc/loadavg)
+  before=$(cpu_ticks "$@")
   local out
-  out=$(PATHS="$3" wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$here/paths.lua" "$2")
-  local rps p50 p99 errors
+  out=$(PATHS="$paths" wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$here/paths.lua" "$url")
+  after=$(cpu_ticks "$@")
+  local rps p50 p99 errors reqs cpu_us
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  reqs=$(awk '/requests in/ {print $1}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" || true)
-  printf '%-34s %10s req/s  p50 %8s  p99 %8s  load %s %s\n' "$1" "$rps" "$p50" "$p99" "$load" "$errors"
+  # server CPU per request (µs): independent of what else runs on the machine
+  cpu_us=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+  printf '%-34s %10s req/s  p50 %8s  p99 %8s  server CPU %6s µs/req  load %s %s\n' \
+    "$name" "$rps" "$p50" "$p99" "$cpu_us" "$load" "$errors"
 }
 
 echo "backend=$backend packs=$PACKS access_log=$access_log wrk -t$THREADS -c$CONNS -d$DURATION ($(nproc) cores)"
 # warm the registry's index cache the way a first round of clients would
 PATHS="$work/static/index-paths.txt" wrk -t2 -c16 -d5s -s "$here/paths.lua" "$url" >/dev/null
-run "registry index fetch ($backend)" "$url" "$work/static/index-paths.txt"
-run "nginx index fetch (static)" "http://127.0.0.1:$nport" "$work/static/index-paths.txt"
-run "registry search ($backend)" "$url" "$work/static/search-paths.txt"
+registry_pid=${pids[0]}
+nginx_pids=$(cat "$work/nginx/nginx.pid"; pgrep -P "$(cat "$work/nginx/nginx.pid")")
+run "registry index fetch ($backend)" "$url" "$work/static/index-paths.txt" "$registry_pid"
+# shellcheck disable=SC2086
+run "nginx index fetch (static)" "http://127.0.0.1:$nport" "$work/static/index-paths.txt" $nginx_pids
+run "registry search ($backend)" "$url" "$work/static/search-paths.txt" "$registry_pid"
