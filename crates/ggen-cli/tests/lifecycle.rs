@@ -272,6 +272,28 @@ fn pipeline_runs_each_phase_at_most_once() {
         log(d.path()),
         vec!["check-tools", "generate", "lint", "build-dev"]
     );
+    // stdout is one JSON document listing each phase that ran, once.
+    let doc = json(&out);
+    assert_eq!(doc["ok"], true);
+    assert_eq!(
+        doc["requested"],
+        serde_json::json!(["generate", "build", "generate"])
+    );
+    let ran: Vec<&str> = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"] == "succeeded")
+        .map(|s| s["phase"].as_str().unwrap())
+        .collect();
+    let mut unique = ran.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ran.len(), "a phase ran twice: {ran:?}");
+    assert!(
+        ran.contains(&"generate") && ran.contains(&"build"),
+        "{ran:?}"
+    );
 }
 
 #[test]
@@ -293,17 +315,21 @@ fn failing_phase_exits_1_and_names_phase_command_and_exit_code() {
     assert_eq!(doc["error"]["code"], "lifecycle-command-failed");
     let msg = doc["error"]["message"].as_str().unwrap();
     assert!(
-        msg.contains("build") && msg.contains("exit code 3"),
+        msg.contains("phase `build`")
+            && msg.contains("command `echo first-line; echo boom-line >&2; exit 3`")
+            && msg.contains("exit code 3"),
         "{msg}"
     );
     assert_eq!(doc["steps"][0]["status"], "failed");
-    let tail: Vec<&str> = doc["steps"][0]["output_tail"]
+    let mut tail: Vec<&str> = doc["steps"][0]["output_tail"]
         .as_array()
         .unwrap()
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    assert_eq!(tail, vec!["first-line", "boom-line"]);
+    // stdout and stderr are read by two threads: their relative order is not defined.
+    tail.sort_unstable();
+    assert_eq!(tail, vec!["boom-line", "first-line"]);
     assert!(!d.path().join("log.txt").exists());
     // Human output under --quiet still shows the failure with its output.
     let out = ggen(d.path(), home.path())
@@ -694,10 +720,15 @@ check = "test -n \"$GGEN_ENV\""
     let tests_pass = checks.iter().find(|c| c["name"] == "tests-pass").unwrap();
     assert_eq!(tests_pass["status"], "failed");
     assert!(tests_pass["duration_ms"].as_u64().is_some());
-    assert_eq!(
-        tests_pass["output_tail"],
-        serde_json::json!(["running-suite", "assertion-failed-marker"])
-    );
+    // One line on stdout, one on stderr: two reader threads, so their order is not defined.
+    let mut tail: Vec<&str> = tests_pass["output_tail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    tail.sort_unstable();
+    assert_eq!(tail, vec!["assertion-failed-marker", "running-suite"]);
     let lint = checks.iter().find(|c| c["name"] == "lint").unwrap();
     assert_eq!(lint["status"], "met", "--env reaches command checks");
     // Critical 0/1, important 1/1, nice-to-have 1/1: 0.3 + 0.1 = 40.0.

@@ -138,6 +138,10 @@ fn find_tsc() -> Option<std::path::PathBuf> {
 #[test]
 fn generated_typescript_compiles_when_tsc_is_available() {
     let Some(tsc) = find_tsc() else {
+        assert!(
+            std::env::var("GGEN_REQUIRE_TSC").as_deref() != Ok("1"),
+            "GGEN_REQUIRE_TSC=1 but no `tsc` on PATH"
+        );
         eprintln!(
             "SKIPPED generated_typescript_compiles_when_tsc_is_available: no `tsc` on PATH (set GGEN_TSC or `npm install -g typescript`)"
         );
@@ -178,6 +182,10 @@ fn generated_typescript_compiles_when_tsc_is_available() {
 #[test]
 fn generated_sql_loads_into_postgresql_when_available() {
     let Some(pg) = common_pg::PgCluster::start() else {
+        assert!(
+            std::env::var("GGEN_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+            "GGEN_REQUIRE_POSTGRES=1 but PostgreSQL could not be started"
+        );
         eprintln!(
             "SKIPPED generated_sql_loads_into_postgresql_when_available: PostgreSQL (initdb/pg_ctl) not found or not startable"
         );

@@ -8,7 +8,7 @@
 //! Against a real SPARQL server: OpenLink Virtuoso (Debian's `virtuoso-opensource`, installed by
 //! `.ci/virtuoso-setup.sh`). The test starts its own instance on free loopback ports in a
 //! temporary directory, loads the shop ontology into a named graph with `isql-vt`, and checks
-//! that generating `examples/shop` from it gives exactly the committed `generated/` tree.
+//! that generating `examples/shop` from it gives exactly the tree a local generation gives.
 //!
 //! Without `virtuoso-t` the test prints `SKIPPED: …` and passes, unless
 //! `GGEN_REQUIRE_VIRTUOSO=1` (CI sets it), which makes a missing server a failure.
