@@ -33,16 +33,11 @@ use std::time::{Duration, Instant};
 
 const CLASSES: usize = 280;
 
-const QUERY: &str = "SELECT ?c ?label ?comment ?parent (GROUP_CONCAT(CONCAT(STRAFTER(STR(?p), \"#\"), \":\", STRAFTER(STR(?r), \"#\")); separator=\",\") AS ?props) WHERE {
-  ?c a owl:Class ; rdfs:label ?label ; rdfs:comment ?comment ; rdfs:subClassOf ?parent .
-  ?p rdfs:domain ?c ; rdfs:range ?r .
-} GROUP BY ?c ?label ?comment ?parent ORDER BY ?c";
+#[path = "../../ggen-engine/benches/support/synthetic.rs"]
+mod synthetic;
 
 fn struct_template(version: usize) -> String {
-    let indented: String = QUERY.lines().map(|l| format!("    {l}\n")).collect();
-    format!(
-        "---\nto: \"src/{{{{ row.label }}}}.rs\"\nforeach: classes\nsparql:\n  classes: |\n{indented}---\n// template version {version}\n/// {{{{ row.comment }}}}\npub struct {{{{ row.label }}}} {{\n{{% for f in row.props | split(\",\") %}}{{% set nt = f | split(\":\") | list %}}\n    pub {{{{ nt[0] }}}}: {{{{ nt[1] }}}},\n{{% endfor %}}\n}}\n"
-    )
+    synthetic::struct_template(&format!("// template version {version}\n"))
 }
 
 fn summary_template(version: usize) -> String {
@@ -52,28 +47,10 @@ fn summary_template(version: usize) -> String {
 }
 
 fn ontology(n: usize, edited: Option<(usize, usize)>) -> String {
-    let mut s = String::from(
-        "@prefix ex: <http://example.org/bench#> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n",
-    );
-    let types = [
-        "string", "integer", "decimal", "boolean", "date", "dateTime", "double", "anyURI",
-    ];
-    for i in 0..n {
-        let parent = if i == 0 {
-            "ex:Root".to_owned()
-        } else {
-            format!("ex:C{}", i / 2)
-        };
-        let comment = match edited {
-            Some((k, run)) if k == i => format!("Class number {i}, edit {run}."),
-            _ => format!("Class number {i} of the benchmark."),
-        };
-        s.push_str(&format!("ex:C{i} a owl:Class ; rdfs:label \"C{i}\" ; rdfs:comment \"{comment}\" ; rdfs:subClassOf {parent} .\n"));
-        for (j, t) in types.iter().enumerate() {
-            s.push_str(&format!("ex:c{i}p{j} a owl:DatatypeProperty ; rdfs:label \"p{j}\" ; rdfs:domain ex:C{i} ; rdfs:range xsd:{t} .\n"));
-        }
-    }
-    s
+    synthetic::ontology(n, |i| match edited {
+        Some((k, run)) if k == i => format!("Class number {i}, edit {run}."),
+        _ => format!("Class number {i} of the benchmark."),
+    })
 }
 
 /// Save like an editor: a temporary file renamed over the original.

@@ -321,15 +321,10 @@ fn failing_phase_exits_1_and_names_phase_command_and_exit_code() {
         "{msg}"
     );
     assert_eq!(doc["steps"][0]["status"], "failed");
-    let mut tail: Vec<&str> = doc["steps"][0]["output_tail"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
-    // stdout and stderr are read by two threads: their relative order is not defined.
-    tail.sort_unstable();
-    assert_eq!(tail, vec!["boom-line", "first-line"]);
+    assert_eq!(
+        sorted_lines(&doc["steps"][0]["output_tail"]),
+        vec!["boom-line", "first-line"]
+    );
     assert!(!d.path().join("log.txt").exists());
     // Human output under --quiet still shows the failure with its output.
     let out = ggen(d.path(), home.path())
@@ -547,6 +542,19 @@ fn unready_project(r: &Path) {
     );
 }
 
+/// The lines of an `output_tail`, sorted: stdout and stderr are read by two threads, so the
+/// relative order of lines from the two streams is not defined.
+fn sorted_lines(tail: &serde_json::Value) -> Vec<&str> {
+    let mut v: Vec<&str> = tail
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    v.sort_unstable();
+    v
+}
+
 fn statuses(doc: &serde_json::Value) -> Vec<(String, String)> {
     doc["readiness"]["checks"]
         .as_array()
@@ -720,15 +728,10 @@ check = "test -n \"$GGEN_ENV\""
     let tests_pass = checks.iter().find(|c| c["name"] == "tests-pass").unwrap();
     assert_eq!(tests_pass["status"], "failed");
     assert!(tests_pass["duration_ms"].as_u64().is_some());
-    // One line on stdout, one on stderr: two reader threads, so their order is not defined.
-    let mut tail: Vec<&str> = tests_pass["output_tail"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
-    tail.sort_unstable();
-    assert_eq!(tail, vec!["assertion-failed-marker", "running-suite"]);
+    assert_eq!(
+        sorted_lines(&tests_pass["output_tail"]),
+        vec!["assertion-failed-marker", "running-suite"]
+    );
     let lint = checks.iter().find(|c| c["name"] == "lint").unwrap();
     assert_eq!(lint["status"], "met", "--env reaches command checks");
     // Critical 0/1, important 1/1, nice-to-have 1/1: 0.3 + 0.1 = 40.0.

@@ -23,39 +23,12 @@ fn main() {
     divan::main();
 }
 
-const QUERY: &str = "SELECT ?c ?label ?comment ?parent (GROUP_CONCAT(CONCAT(STRAFTER(STR(?p), \"#\"), \":\", STRAFTER(STR(?r), \"#\")); separator=\",\") AS ?props) WHERE {
-  ?c a owl:Class ; rdfs:label ?label ; rdfs:comment ?comment ; rdfs:subClassOf ?parent .
-  ?p rdfs:domain ?c ; rdfs:range ?r .
-} GROUP BY ?c ?label ?comment ?parent ORDER BY ?c";
+#[path = "support/synthetic.rs"]
+mod synthetic;
+use synthetic::{BODY, QUERY};
 
-const BODY: &str = "/// {{ row.comment }}
-pub struct {{ row.label }} {
-{% for f in row.props | split(\",\") %}{% set nt = f | split(\":\") | list %}
-    pub {{ nt[0] }}: {{ nt[1] }},
-{% endfor %}
-}
-";
-
-/// Turtle for `n` classes.
 fn ontology(n: usize) -> String {
-    let mut s = String::from(
-        "@prefix ex: <http://example.org/bench#> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n",
-    );
-    let types = [
-        "string", "integer", "decimal", "boolean", "date", "dateTime", "double", "anyURI",
-    ];
-    for i in 0..n {
-        let parent = if i == 0 {
-            "ex:Root".to_owned()
-        } else {
-            format!("ex:C{}", i / 2)
-        };
-        s.push_str(&format!("ex:C{i} a owl:Class ; rdfs:label \"C{i}\" ; rdfs:comment \"Class number {i} of the benchmark.\" ; rdfs:subClassOf {parent} .\n"));
-        for (j, t) in types.iter().enumerate() {
-            s.push_str(&format!("ex:c{i}p{j} a owl:DatatypeProperty ; rdfs:label \"p{j}\" ; rdfs:domain ex:C{i} ; rdfs:range xsd:{t} .\n"));
-        }
-    }
-    s
+    synthetic::ontology(n, |i| format!("Class number {i} of the benchmark."))
 }
 
 struct Fixture {
@@ -76,10 +49,9 @@ fn fixture(n: usize) -> Fixture {
         "[project]\nname = \"bench\"\n[graph]\nsources = [\"ontology/*.ttl\"]\n",
     )
     .unwrap();
-    let indented: String = QUERY.lines().map(|l| format!("    {l}\n")).collect();
     std::fs::write(
         root.join("templates/struct.rs.tmpl"),
-        format!("---\nto: \"src/{{{{ row.label }}}}.rs\"\nforeach: classes\nsparql:\n  classes: |\n{indented}---\n{BODY}"),
+        synthetic::struct_template(""),
     )
     .unwrap();
     Fixture {
