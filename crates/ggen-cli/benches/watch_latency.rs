@@ -14,7 +14,7 @@
 //! - `template (280 outputs)`: `struct.rs.tmpl` changes; waits for the last of its 280 files.
 //!
 //! Run: `cargo bench -p ggen-cli --bench watch_latency [-- --runs 30 --debounce 30]`
-//! (numbers in docs/benchmarks-watch.md).
+//! (numbers in docs/benchmarks.md).
 
 #![allow(
     clippy::unwrap_used,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load benchmark of ggen-registry (results in docs/benchmarks-registry.md).
+# Load benchmark of ggen-registry (results in docs/benchmarks.md).
 #
 #   crates/ggen-registry/bench/run.sh sqlite|postgres [access-log on|off]
 #
