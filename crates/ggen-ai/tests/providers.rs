@@ -296,6 +296,30 @@ fn server_errors_are_retried_with_backoff() {
 }
 
 #[test]
+fn http_500_twice_then_success_for_every_provider() {
+    let cases: [(ProviderKind, fn(&str) -> Reply); 3] = [
+        (ProviderKind::OpenAi, openai_ok),
+        (ProviderKind::Anthropic, anthropic_ok),
+        (ProviderKind::Ollama, ollama_ok),
+    ];
+    for (kind, ok) in cases {
+        let server = ScriptedServer::start(vec![
+            Reply::json(500, &json!({"error": {"message": "boom"}})),
+            Reply::json(500, &json!({"error": {"message": "boom again"}})),
+            ok("third time lucky"),
+        ])
+        .unwrap();
+        let p = build_provider(&settings(kind, &server)).unwrap();
+        assert_eq!(
+            p.complete(&convo()).unwrap().content,
+            "third time lucky",
+            "{kind:?}"
+        );
+        assert_eq!(server.requests().len(), 3, "{kind:?}");
+    }
+}
+
+#[test]
 fn persistent_server_errors_give_up_after_the_retries() {
     let replies = (0..4)
         .map(|_| Reply::json(500, &json!({"error": {"message": "still broken"}})))
