@@ -297,7 +297,8 @@ fn server_errors_are_retried_with_backoff() {
 
 #[test]
 fn http_500_twice_then_success_for_every_provider() {
-    let cases: [(ProviderKind, fn(&str) -> Reply); 3] = [
+    type Ok = fn(&str) -> Reply;
+    let cases: [(ProviderKind, Ok); 3] = [
         (ProviderKind::OpenAi, openai_ok),
         (ProviderKind::Anthropic, anthropic_ok),
         (ProviderKind::Ollama, ollama_ok),
