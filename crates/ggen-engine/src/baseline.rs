@@ -2,8 +2,10 @@
 //! `.ggen/baseline/sha256/<hex>` and named by its SHA-256 — the hash the receipt records for the
 //! output. It is the base of the three-way merge when you edited a generated file.
 //!
-//! Blobs are written atomically and checked against their name when read (a damaged blob counts
-//! as missing). Blobs no receipt output refers to are removed after each run.
+//! A new blob is written with one exclusive create (no temporary file and rename: a blob is
+//! checked against its name whenever it is read, so one torn by a crash counts as missing, and
+//! the next run that stores the same content replaces it atomically). Blobs no receipt output
+//! refers to are removed after each run.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -18,6 +20,8 @@ pub const BASELINE_DIR: &str = "baseline/sha256";
 #[derive(Debug, Clone)]
 pub struct Baseline {
     dir: PathBuf,
+    /// Set once the directory is known to exist (saves a system call per stored blob).
+    dir_ready: std::cell::Cell<bool>,
 }
 
 fn is_sha256_hex(s: &str) -> bool {
@@ -32,6 +36,7 @@ impl Baseline {
         let ggen_dir = receipt_path.parent().unwrap_or(Path::new("."));
         Baseline {
             dir: ggen_dir.join(BASELINE_DIR),
+            dir_ready: std::cell::Cell::new(false),
         }
     }
 
@@ -57,18 +62,46 @@ impl Baseline {
     /// Store `text` under its SHA-256 (nothing is written when an intact blob of that name is
     /// already there). Returns whether a blob was written.
     pub fn put(&self, text: &str) -> Result<bool, EngineError> {
+        use std::io::Write;
         let sha = ggen_core::hash::sha256_hex(text.as_bytes());
         let path = self.dir.join(&sha);
-        if std::fs::metadata(&path).is_ok_and(|m| m.len() == text.len() as u64)
-            && ggen_core::hash::sha256_file(&path).is_ok_and(|h| h == sha)
-        {
-            return Ok(false);
+        match std::fs::metadata(&path) {
+            Ok(m) => {
+                if m.len() == text.len() as u64
+                    && ggen_core::hash::sha256_file(&path).is_ok_and(|h| h == sha)
+                {
+                    return Ok(false);
+                }
+                // Damaged (e.g. torn by a crash): replace it atomically.
+                ggen_core::fs::write_atomic_nosync(&path, text.as_bytes())
+                    .map_err(|e| EngineError::io(&path, e))?;
+                return Ok(true);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(EngineError::io(&path, e)),
         }
-        std::fs::create_dir_all(&self.dir).map_err(|e| EngineError::io(&self.dir, e))?;
-        // Like generated files, blobs are reproducible: atomic, not fsynced one by one. A blob
-        // torn by a crash fails its hash check and counts as missing.
-        ggen_core::fs::write_atomic_nosync(&path, text.as_bytes())
-            .map_err(|e| EngineError::io(&path, e))?;
+        if !self.dir_ready.get() {
+            std::fs::create_dir_all(&self.dir).map_err(|e| EngineError::io(&self.dir, e))?;
+            self.dir_ready.set(true);
+        }
+        // Like generated files, blobs are reproducible and not fsynced one by one.
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => f
+                .write_all(text.as_bytes())
+                .map_err(|e| EngineError::io(&path, e))?,
+            // Another ggen stored it meanwhile (or is storing it): make sure it is intact.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                if !ggen_core::hash::sha256_file(&path).is_ok_and(|h| h == sha) {
+                    ggen_core::fs::write_atomic_nosync(&path, text.as_bytes())
+                        .map_err(|e| EngineError::io(&path, e))?;
+                }
+            }
+            Err(e) => return Err(EngineError::io(&path, e)),
+        }
         Ok(true)
     }
 
@@ -124,6 +157,11 @@ mod tests {
         std::fs::write(b.dir().join(&z), "tampered\n").unwrap();
         assert_eq!(b.get(&z), None);
         // Storing it again repairs it.
+        assert!(b.put("zeta\n").unwrap());
+        assert_eq!(b.get(&z).as_deref(), Some("zeta\n"));
+        // Also when the damage keeps the length (a torn write of the same size).
+        std::fs::write(b.dir().join(&z), "zet\0\n").unwrap();
+        assert_eq!(b.get(&z), None);
         assert!(b.put("zeta\n").unwrap());
         assert_eq!(b.get(&z).as_deref(), Some("zeta\n"));
         std::fs::write(b.dir().join("README"), "not a blob").unwrap();
