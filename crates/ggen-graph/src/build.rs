@@ -211,14 +211,19 @@ const PARALLEL_THRESHOLD: usize = 4_096;
 /// From this many bytes on, the source is hashed on a second thread while it is parsed.
 const PARALLEL_BYTES: usize = 1 << 20;
 
-type Parsed = (Vec<Quad>, Vec<(String, String)>);
+use crate::parallel::Parsed;
 
+/// Parse a document: on several threads when it is large enough and can be split safely
+/// ([`crate::parallel`]), else on this one (which also locates syntax errors exactly).
 fn parse(
     name: &Path,
     bytes: &[u8],
     syntax: RdfSyntax,
     base: Option<&str>,
 ) -> Result<Parsed, GraphError> {
+    if let Some(parsed) = crate::parallel::parse(bytes, syntax, base) {
+        return Ok(parsed);
+    }
     let parser = make_parser(syntax, base)?;
     let mut it = parser.for_slice(bytes);
     let mut quads = Vec::new();
@@ -354,6 +359,55 @@ mod tests {
         assert!(msg.contains("invalid Turtle"), "{msg}");
         let loc = ggen_core::Diagnostic::location(&err).unwrap();
         assert_eq!(loc.line, Some(3));
+    }
+
+    #[test]
+    fn errors_in_large_documents_keep_their_exact_position() {
+        // Large enough to be parsed on several threads; the error is in the second half.
+        let mut ttl = String::from("@prefix ex: <http://ex.org/> .\n");
+        for i in 0..4000 {
+            ttl.push_str(&format!("ex:s{i} ex:p \"v{i}\" .\n"));
+        }
+        ttl.push_str("ex:bad ex:p \"unterminated .\n");
+        let mut b = GraphBuilder::new();
+        let err = b.add_text("big.ttl", &ttl, RdfSyntax::Turtle).unwrap_err();
+        let loc = ggen_core::Diagnostic::location(&err).unwrap();
+        assert_eq!(loc.line, Some(4002), "{err}");
+        let nt: String = (0..4000)
+            .map(|i| format!("<http://s/{i}> <http://p> \"v\" .\n"))
+            .chain(std::iter::once("<http://s> <http://p> .\n".to_owned()))
+            .collect();
+        let err = b.add_text("big.nt", &nt, RdfSyntax::NTriples).unwrap_err();
+        let loc = ggen_core::Diagnostic::location(&err).unwrap();
+        assert_eq!(loc.line, Some(4001), "{err}");
+    }
+
+    #[test]
+    fn large_documents_load_as_on_one_thread() {
+        // Turtle is parsed on several threads when large; the same text read as TriG (which is
+        // never split) must give the same dataset.
+        let mut ttl = String::from("@prefix ex: <http://ex.org/> .\n");
+        for i in 0..4000 {
+            ttl.push_str(&format!(
+                "ex:s{i} ex:p [ ex:q \"v{i}\" ] ; ex:r _:shared, <rel{i}> .\n"
+            ));
+        }
+        let load = |syntax| {
+            let mut b = GraphBuilder::new();
+            b.set_base(Some("http://base.org/")).unwrap();
+            b.add_text("big", &ttl, syntax).unwrap();
+            b.build().unwrap()
+        };
+        let (turtle, trig) = (load(RdfSyntax::Turtle), load(RdfSyntax::TriG));
+        assert_eq!(turtle.len(), 4000 * 4);
+        assert_eq!(turtle.canonical_sha256(), trig.canonical_sha256());
+        let rows = turtle
+            .select(
+                "SELECT DISTINCT ?o WHERE { ?s <http://ex.org/r> ?o FILTER isBlank(?o) }",
+                &Default::default(),
+            )
+            .unwrap();
+        assert_eq!(rows.rows.len(), 1, "one _:shared node across the chunks");
     }
 
     #[test]

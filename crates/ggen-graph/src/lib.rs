@@ -20,6 +20,7 @@ mod error;
 pub mod exact;
 pub mod export;
 mod graph;
+mod parallel;
 mod prefixes;
 mod query;
 pub mod results;
