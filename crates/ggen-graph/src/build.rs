@@ -117,7 +117,11 @@ impl GraphBuilder {
             sha256,
             triples: quads.len(),
         };
-        self.quads.extend(quads);
+        if self.quads.is_empty() {
+            self.quads = quads;
+        } else {
+            self.quads.extend(quads);
+        }
         self.sources.push(info);
         self.sources
             .last()
@@ -179,7 +183,13 @@ impl GraphBuilder {
         let (sha, exact) =
             side.map_err(|_| GraphError::Store("the hashing worker panicked".into()))?;
         let len = order.len();
-        drop(quads);
+        if parallel {
+            // Freeing a large parse takes a while and nothing waits for it.
+            // (If no thread can be started, the closure and its data are dropped right here.)
+            let _ = std::thread::Builder::new().spawn(move || drop((quads, order)));
+        } else {
+            drop((quads, order));
+        }
         let mut sources = self.sources;
         sources.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Graph::from_parts(

@@ -72,23 +72,33 @@ fn parse_on(bytes: &[u8], syntax: RdfSyntax, base: Option<&str>, threads: usize)
         _ => State::default(),
     };
     let results: Vec<Option<(Vec<Quad>, State)>> = std::thread::scope(|scope| {
+        // A thread that cannot be started counts as a failed chunk (one-thread fallback).
         let handles: Vec<_> = chunks
             .iter()
             .skip(1)
             .map(|chunk| {
                 let header = &header;
-                scope.spawn(move || parse_chunk(chunk, syntax, base, header, true))
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || {
+                        parse_chunk(chunk, syntax, base, header, true)
+                    })
+                    .ok()
             })
             .collect();
         let first = chunks
             .first()
             .and_then(|c| parse_chunk(c, syntax, base, &header, false));
         let mut out = vec![first];
-        out.extend(handles.into_iter().map(|h| h.join().ok().flatten()));
+        out.extend(
+            handles
+                .into_iter()
+                .map(|h| h.and_then(|h| h.join().ok()).flatten()),
+        );
         out
     });
     let last = results.len().saturating_sub(1);
-    let mut quads = Vec::new();
+    let total = results.iter().flatten().map(|(q, _)| q.len()).sum();
+    let mut quads = Vec::with_capacity(total);
     let mut final_state = State::default();
     for (i, result) in results.into_iter().enumerate() {
         let (chunk_quads, state) = result?;
@@ -96,11 +106,7 @@ fn parse_on(bytes: &[u8], syntax: RdfSyntax, base: Option<&str>, threads: usize)
         if i < last && state != header {
             return None;
         }
-        if quads.is_empty() {
-            quads = chunk_quads;
-        } else {
-            quads.extend(chunk_quads);
-        }
+        quads.extend(chunk_quads);
         final_state = state;
     }
     rename_blank_nodes(&mut quads);
