@@ -19,6 +19,7 @@ pub mod manifest;
 mod merge;
 mod options;
 mod packs;
+mod par;
 mod paths;
 mod plan;
 mod progress;

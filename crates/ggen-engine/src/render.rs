@@ -409,22 +409,38 @@ pub(crate) fn render_template(
         },
     )?;
     let base_ctx = base_context(&vars, project, results, template);
-    let mut emit = |ctx: &Value, row_key: Option<String>| -> Result<(), EngineError> {
+    // Rendering a row touches nothing but the renderer, so rows are rendered on several
+    // threads when there are many; what follows (paths, formatting, the plan's order) is done
+    // in row order, so the result and the first error reported are those of a one-by-one run.
+    let render_row = |ctx: &Value| -> Result<RowOut, EngineError> {
         if !renderer.eval_when(ctx)? {
-            out.skipped.push(Skipped {
-                template: template.name.clone(),
-                row_key,
-                reason: "`when` is false".into(),
-            });
-            return Ok(());
+            return Ok(RowOut::Skip("`when` is false"));
         }
         let Some(to) = renderer.render_to(ctx)? else {
-            out.skipped.push(Skipped {
-                template: template.name.clone(),
-                row_key,
-                reason: "`to` is empty".into(),
-            });
-            return Ok(());
+            return Ok(RowOut::Skip("`to` is empty"));
+        };
+        let content = renderer.render_body(ctx).map_err(EngineError::from);
+        let injection = fm
+            .inject
+            .as_ref()
+            .map(|inj| render_injection(&renderer, inj, ctx));
+        Ok(RowOut::Out(Box::new(RowOutput {
+            to,
+            content,
+            injection,
+        })))
+    };
+    let mut finish = |row: RowOut, row_key: Option<String>| -> Result<(), EngineError> {
+        let (to, content, injection) = match row {
+            RowOut::Skip(reason) => {
+                out.skipped.push(Skipped {
+                    template: template.name.clone(),
+                    row_key,
+                    reason: reason.into(),
+                });
+                return Ok(());
+            }
+            RowOut::Out(o) => (o.to, o.content, o.injection),
         };
         let (path, abs) = out
             .paths
@@ -434,8 +450,8 @@ pub(crate) fn render_template(
                 path: to.clone(),
                 root: message,
             })?;
-        let mut content = renderer.render_body(ctx)?;
-        let kind = match &fm.inject {
+        let mut content = content?;
+        let kind = match injection {
             None => {
                 if opts.format || ws.auto_format {
                     content = crate::format::format(ws, &path, content)?;
@@ -446,8 +462,8 @@ pub(crate) fn render_template(
                     backup: fm.backup,
                 }
             }
-            Some(inj) => OutputKind::Inject {
-                injection: render_injection(&renderer, inj, ctx)?,
+            Some(injection) => OutputKind::Inject {
+                injection: injection?,
                 backup: fm.backup,
             },
         };
@@ -463,18 +479,37 @@ pub(crate) fn render_template(
         Ok(())
     };
     match rows {
-        None => emit(&base_ctx, None)?,
+        None => finish(render_row(&base_ctx)?, None)?,
         Some(rows) => {
-            for row in rows {
+            let rendered = crate::par::map_in_parallel(rows, |row| {
                 let key = row.key();
                 let ctx = row_context(&base_ctx, Value::from_object(row));
-                emit(&ctx, Some(key))?;
+                (key, render_row(&ctx))
+            });
+            for (key, row) in rendered {
+                finish(row?, Some(key))?;
             }
         }
     }
     out.warnings.extend(renderer.warnings());
     out.env_reads.extend(renderer.env_reads());
     Ok(())
+}
+
+/// A row rendered, before its path is resolved.
+enum RowOut {
+    /// Skipped, with the reason.
+    Skip(&'static str),
+    /// An output.
+    Out(Box<RowOutput>),
+}
+
+/// `to`, then the body and the injection settings (their errors are reported after the
+/// path's, as when rendering one row at a time).
+struct RowOutput {
+    to: String,
+    content: Result<String, EngineError>,
+    injection: Option<Result<RenderedInjection, EngineError>>,
 }
 
 fn render_injection(
