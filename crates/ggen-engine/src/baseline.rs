@@ -65,21 +65,6 @@ impl Baseline {
         use std::io::Write;
         let sha = ggen_core::hash::sha256_hex(text.as_bytes());
         let path = self.dir.join(&sha);
-        match std::fs::metadata(&path) {
-            Ok(m) => {
-                if m.len() == text.len() as u64
-                    && ggen_core::hash::sha256_file(&path).is_ok_and(|h| h == sha)
-                {
-                    return Ok(false);
-                }
-                // Damaged (e.g. torn by a crash): replace it atomically.
-                ggen_core::fs::write_atomic_nosync(&path, text.as_bytes())
-                    .map_err(|e| EngineError::io(&path, e))?;
-                return Ok(true);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(EngineError::io(&path, e)),
-        }
         if !self.dir_ready.get() {
             std::fs::create_dir_all(&self.dir).map_err(|e| EngineError::io(&self.dir, e))?;
             self.dir_ready.set(true);
@@ -93,12 +78,14 @@ impl Baseline {
             Ok(mut f) => f
                 .write_all(text.as_bytes())
                 .map_err(|e| EngineError::io(&path, e))?,
-            // Another ggen stored it meanwhile (or is storing it): make sure it is intact.
+            // Stored by an earlier run (or by another ggen right now): keep it if it is intact,
+            // else (e.g. torn by a crash) replace it atomically.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                if !ggen_core::hash::sha256_file(&path).is_ok_and(|h| h == sha) {
-                    ggen_core::fs::write_atomic_nosync(&path, text.as_bytes())
-                        .map_err(|e| EngineError::io(&path, e))?;
+                if ggen_core::hash::sha256_file(&path).is_ok_and(|h| h == sha) {
+                    return Ok(false);
                 }
+                ggen_core::fs::write_atomic_nosync(&path, text.as_bytes())
+                    .map_err(|e| EngineError::io(&path, e))?;
             }
             Err(e) => return Err(EngineError::io(&path, e)),
         }
