@@ -11,8 +11,9 @@ use crate::workspace::Workspace;
 #[derive(Debug, Default)]
 pub struct PathGuard {
     root_real: Option<Option<PathBuf>>,
-    /// Existing directory (as joined) → whether it resolves outside the root.
-    dirs: std::collections::HashMap<PathBuf, bool>,
+    /// Directory (as joined) → (whether its deepest existing ancestor resolves outside the
+    /// root, whether it exists itself).
+    dirs: std::collections::HashMap<PathBuf, (bool, bool)>,
 }
 
 impl PathGuard {
@@ -27,26 +28,34 @@ impl PathGuard {
             .clone()
     }
 
-    /// Whether the deepest existing ancestor of `target` (or the target itself when it is a
-    /// symlink) resolves outside `root`.
+    /// Whether the deepest existing ancestor of `target`, or the target itself when it is a
+    /// symlink, resolves outside `root`.
     fn escapes(&mut self, root: &Path, target: &Path) -> bool {
         let Some(root_real) = self.root_real(root) else {
             return false;
         };
         let outside = |real: &Path| !real.starts_with(&root_real) && !root_real.starts_with(real);
-        // The target itself: only a symlink needs resolving.
-        if std::fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
-            return target.canonicalize().map_or(true, |real| outside(&real));
-        }
-        let Some(parent) = target.parent() else {
-            return false;
+        let (parent_escapes, parent_exists) = match target.parent() {
+            None => (false, true),
+            Some(parent) => match self.dirs.get(parent) {
+                Some(known) => *known,
+                None => {
+                    let known = deepest_existing(parent).map_or((false, false), |(real, rest)| {
+                        (outside(&real), rest.as_os_str().is_empty())
+                    });
+                    self.dirs.insert(parent.to_path_buf(), known);
+                    known
+                }
+            },
         };
-        if let Some(known) = self.dirs.get(parent) {
-            return *known;
+        if parent_escapes {
+            return true;
         }
-        let escapes = deepest_existing(parent).is_some_and(|(real, _)| outside(&real));
-        self.dirs.insert(parent.to_path_buf(), escapes);
-        escapes
+        // The target itself: only a symlink needs resolving, and none can be there when its
+        // directory does not exist (nothing is created while planning).
+        parent_exists
+            && std::fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink())
+            && target.canonicalize().map_or(true, |real| outside(&real))
     }
 
     /// Resolve a rendered `to:` path against the output root. Returns (name relative to the

@@ -181,6 +181,8 @@ pub fn compose(
     }
     let mut entries = Vec::new();
     let mut receipt_outputs = Vec::new();
+    let mut dirs: std::collections::HashMap<std::path::PathBuf, bool> =
+        std::collections::HashMap::new();
     for (path, group) in by_path {
         let (writers, injectors): (Vec<_>, Vec<_>) = group
             .into_iter()
@@ -198,7 +200,22 @@ pub fn compose(
             .or(injectors.first())
             .map(|o| o.abs.clone())
             .unwrap_or_default();
-        let disk = read_text(&abs, &path)?;
+        // A file cannot exist in a directory that does not (the plan creates nothing): one
+        // check per directory instead of one failed open per output.
+        let dir_exists = match abs.parent() {
+            Some(dir) => *dirs
+                .entry(dir.to_path_buf())
+                .or_insert_with(|| {
+                    // Other errors than "not found" are reported by reading the file.
+                    !matches!(std::fs::symlink_metadata(dir), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+                }),
+            None => true,
+        };
+        let disk = if dir_exists {
+            read_text(&abs, &path)?
+        } else {
+            None
+        };
         let mut current: Option<String> = match &writer {
             Some(w) => Some(w.content.clone()),
             None => disk.clone(),
