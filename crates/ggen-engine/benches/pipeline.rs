@@ -5,7 +5,9 @@
 //! Compared with a minimal hand-written pipeline on the same data and the same query:
 //! oxigraph store + one SPARQL query + minijinja + writing files.
 //!
-//! Run: `cargo bench -p ggen-engine --bench pipeline` (numbers in docs/benchmarks.md).
+//! Run: `cargo bench -p ggen-engine --bench pipeline` (numbers in docs/benchmarks.md); the
+//! `small_10k` group (10k triples, 40 samples) alone with `-- small`, the `large_1m` group (1M
+//! triples, 5 samples) alone with `-- large`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -78,7 +80,6 @@ fn ws(root: &Path) -> Workspace {
 }
 
 /// Loading and canonicalizing the graph.
-#[divan::bench(args = [280, 28_000], sample_count = 5, sample_size = 1)]
 fn load(b: divan::Bencher, n: usize) {
     let f = fx(n);
     let w = ws(&f.root);
@@ -86,7 +87,6 @@ fn load(b: divan::Bencher, n: usize) {
 }
 
 /// The template's SELECT query on the loaded graph.
-#[divan::bench(args = [280, 28_000], sample_count = 5, sample_size = 1)]
 fn query(b: divan::Bencher, n: usize) {
     let f = fx(n);
     let g = ggen_engine::load_graph(&ws(&f.root), &NoProgress).unwrap();
@@ -95,7 +95,6 @@ fn query(b: divan::Bencher, n: usize) {
 
 /// Planning from scratch without writing: load + queries + render + compose. Render time is
 /// this minus `load` and `query`.
-#[divan::bench(args = [280, 28_000], sample_count = 5, sample_size = 1)]
 fn plan_only(b: divan::Bencher, n: usize) {
     let f = fx(n);
     clean(&f.root);
@@ -106,7 +105,6 @@ fn plan_only(b: divan::Bencher, n: usize) {
 }
 
 /// Full generation from scratch: plan (load, query, render, compose) + apply (write files, receipt).
-#[divan::bench(args = [280, 28_000], sample_count = 5, sample_size = 1)]
 fn end_to_end(b: divan::Bencher, n: usize) {
     let f = fx(n);
     b.with_inputs(|| clean(&f.root)).bench_values(|()| {
@@ -117,7 +115,6 @@ fn end_to_end(b: divan::Bencher, n: usize) {
 }
 
 /// Regeneration when nothing changed (the receipt's fast path).
-#[divan::bench(args = [280, 28_000], sample_count = 5, sample_size = 1)]
 fn noop_regeneration(b: divan::Bencher, n: usize) {
     let f = fx(n);
     clean(&f.root);
@@ -133,7 +130,6 @@ fn noop_regeneration(b: divan::Bencher, n: usize) {
 }
 
 /// The minimal pipeline: oxigraph store + one SPARQL query + minijinja + writing files.
-#[divan::bench(args = [280, 28_000], sample_count = 5, sample_size = 1)]
 fn minimal_pipeline(b: divan::Bencher, n: usize) {
     use oxigraph::io::RdfFormat;
     use oxigraph::sparql::{QueryResults, SparqlEvaluator};
@@ -167,3 +163,39 @@ fn minimal_pipeline(b: divan::Bencher, n: usize) {
         }
     });
 }
+
+/// The benchmarks above for one size, as a divan group.
+macro_rules! sized {
+    ($name:ident, $n:expr, $samples:expr) => {
+        #[divan::bench_group(sample_count = $samples, sample_size = 1)]
+        mod $name {
+            #[divan::bench]
+            fn load(b: divan::Bencher) {
+                super::load(b, $n)
+            }
+            #[divan::bench]
+            fn query(b: divan::Bencher) {
+                super::query(b, $n)
+            }
+            #[divan::bench]
+            fn plan_only(b: divan::Bencher) {
+                super::plan_only(b, $n)
+            }
+            #[divan::bench]
+            fn end_to_end(b: divan::Bencher) {
+                super::end_to_end(b, $n)
+            }
+            #[divan::bench]
+            fn noop_regeneration(b: divan::Bencher) {
+                super::noop_regeneration(b, $n)
+            }
+            #[divan::bench]
+            fn minimal_pipeline(b: divan::Bencher) {
+                super::minimal_pipeline(b, $n)
+            }
+        }
+    };
+}
+
+sized!(small_10k, 280, 40);
+sized!(large_1m, 28_000, 5);
