@@ -138,4 +138,21 @@ mod tests {
         );
         assert!(!g.escapes(&out, &out.join("new/dir/a.txt")));
     }
+
+    #[test]
+    fn a_link_back_inside_through_a_directory_outside_is_still_outside() {
+        // out/escape -> <outside>, and <outside>/back.txt -> out/inside.txt: writing
+        // out/escape/back.txt would replace the link in <outside>.
+        let root = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("inside.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(outside.path(), out.join("escape")).unwrap();
+        std::os::unix::fs::symlink(out.join("inside.txt"), outside.path().join("back.txt"))
+            .unwrap();
+        let mut g = PathGuard::default();
+        assert!(g.escapes(&out, &out.join("escape/back.txt")));
+        assert!(!g.escapes(&out, &out.join("inside.txt")));
+    }
 }
