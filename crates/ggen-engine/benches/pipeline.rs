@@ -15,69 +15,15 @@
     clippy::indexing_slicing
 )]
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
-
-use ggen_engine::{GenOptions, NoProgress, Workspace};
+use ggen_engine::{GenOptions, NoProgress};
 
 fn main() {
     divan::main();
 }
 
-#[path = "support/synthetic.rs"]
-mod synthetic;
-use synthetic::{BODY, QUERY};
-
-fn ontology(n: usize) -> String {
-    synthetic::ontology(n, |i| format!("Class number {i} of the benchmark."))
-}
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-    ttl: String,
-}
-
-fn fixture(n: usize) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().to_path_buf();
-    let ttl = ontology(n);
-    std::fs::create_dir_all(root.join("ontology")).unwrap();
-    std::fs::create_dir_all(root.join("templates")).unwrap();
-    std::fs::write(root.join("ontology/bench.ttl"), &ttl).unwrap();
-    std::fs::write(
-        root.join("ggen.toml"),
-        "[project]\nname = \"bench\"\n[graph]\nsources = [\"ontology/*.ttl\"]\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("templates/struct.rs.tmpl"),
-        synthetic::struct_template(""),
-    )
-    .unwrap();
-    Fixture {
-        _dir: dir,
-        root,
-        ttl,
-    }
-}
-
-static SMALL: LazyLock<Fixture> = LazyLock::new(|| fixture(280));
-static LARGE: LazyLock<Fixture> = LazyLock::new(|| fixture(28_000));
-
-fn fx(n: usize) -> &'static Fixture {
-    if n == 280 { &SMALL } else { &LARGE }
-}
-
-fn clean(root: &Path) {
-    let _ = std::fs::remove_dir_all(root.join("generated"));
-    let _ = std::fs::remove_dir_all(root.join(".ggen"));
-}
-
-fn ws(root: &Path) -> Workspace {
-    Workspace::from_project(root, &BTreeMap::new()).unwrap()
-}
+#[path = "support/pipeline_common.rs"]
+mod common;
+use common::{QUERY, clean, fx, ws};
 
 /// Loading and canonicalizing the graph.
 fn load(b: divan::Bencher, n: usize) {
@@ -131,36 +77,13 @@ fn noop_regeneration(b: divan::Bencher, n: usize) {
 
 /// The minimal pipeline: oxigraph store + one SPARQL query + minijinja + writing files.
 fn minimal_pipeline(b: divan::Bencher, n: usize) {
-    use oxigraph::io::RdfFormat;
-    use oxigraph::sparql::{QueryResults, SparqlEvaluator};
     let f = fx(n);
     let out = f.root.join("minimal");
     b.with_inputs(|| {
         let _ = std::fs::remove_dir_all(&out);
     })
     .bench_values(|()| {
-        let store = oxigraph::store::Store::new().unwrap();
-        store.load_from_reader(RdfFormat::Turtle, f.ttl.as_bytes()).unwrap();
-        let q = format!("PREFIX owl: <http://www.w3.org/2002/07/owl#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n{QUERY}");
-        let mut env = minijinja::Environment::new();
-        env.add_template("t", BODY).unwrap();
-        let t = env.get_template("t").unwrap();
-        std::fs::create_dir_all(out.join("src")).unwrap();
-        if let QueryResults::Solutions(sols) = SparqlEvaluator::new().parse_query(&q).unwrap().on_store(&store).execute().unwrap() {
-            for s in sols {
-                let s = s.unwrap();
-                let text = |v: &str| match s.get(v) {
-                    Some(oxigraph::model::Term::Literal(l)) => l.value().to_owned(),
-                    Some(other) => other.to_string(),
-                    None => String::new(),
-                };
-                let label = text("label");
-                let body = t
-                    .render(minijinja::context! { row => minijinja::context! { label => label.clone(), comment => text("comment"), props => text("props") } })
-                    .unwrap();
-                std::fs::write(out.join("src").join(format!("{label}.rs")), body).unwrap();
-            }
-        }
+        common::minimal_run(f, &out);
     });
 }
 

@@ -231,6 +231,9 @@ fn plan_with(
     let mut warnings = ws.warnings.clone();
     warnings.extend(shape_warnings);
     warnings.extend(rendered.warnings);
+    let triples = data.triples();
+    // Nothing needs the graph any more, and freeing a large store takes a while.
+    par::drop_in_background(data);
     Ok(Plan {
         entries,
         skipped: rendered.skipped,
@@ -240,7 +243,7 @@ fn plan_with(
         receipt: Some(new_receipt),
         receipt_changed,
         fast_path: false,
-        triples: data.triples(),
+        triples,
         timings: Timings {
             resolve_ms,
             load_ms,
