@@ -172,9 +172,15 @@ fn plan_with(
     let (entries, mut outputs) = plan::compose(ws, rendered.outputs, old.as_ref(), opts)?;
     let mut orphans = Vec::new();
     if let Some(old) = &old {
+        // Paths this run produces (a set: a regeneration of 28 000 outputs would otherwise
+        // compare every old output with every new one).
+        let produced: std::collections::HashSet<String> = outputs
+            .iter()
+            .map(|n| n.path.clone())
+            .chain(entries.iter().map(|e| e.path.clone()))
+            .collect();
         for o in &old.outputs {
-            if outputs.iter().any(|n| n.path == o.path) || entries.iter().any(|e| e.path == o.path)
-            {
+            if produced.contains(&o.path) {
                 continue;
             }
             let selected = o.template.split(", ").any(|t| opts.selects(t));
