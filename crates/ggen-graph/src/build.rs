@@ -95,9 +95,16 @@ impl GraphBuilder {
         // Hash the source on a second thread while parsing large inputs.
         let (parsed, sha256) = if bytes.len() >= PARALLEL_BYTES {
             std::thread::scope(|scope| {
-                let sha = scope.spawn(|| sha256_hex(bytes));
+                // (No thread: hash here after parsing.)
+                let sha = std::thread::Builder::new()
+                    .spawn_scoped(scope, || sha256_hex(bytes))
+                    .ok();
                 let parsed = parse(name, bytes, syntax, self.base.as_deref());
-                (parsed, sha.join())
+                let sha = match sha {
+                    Some(h) => h.join(),
+                    None => Ok(sha256_hex(bytes)),
+                };
+                (parsed, sha)
             })
         } else {
             (
@@ -171,9 +178,16 @@ impl GraphBuilder {
         let text = order.text();
         let (loaded, side) = if parallel {
             std::thread::scope(|scope| {
-                let side = scope.spawn(|| (text.sha256(), ExactLiterals::from_quads(&quads)));
+                let side_work = || (text.sha256(), ExactLiterals::from_quads(&quads));
+                let side = std::thread::Builder::new()
+                    .spawn_scoped(scope, side_work)
+                    .ok();
                 let loaded = load_in_order(&store, &quads, &order);
-                (loaded, side.join())
+                let side = match side {
+                    Some(h) => h.join(),
+                    None => Ok(side_work()),
+                };
+                (loaded, side)
             })
         } else {
             let side = (text.sha256(), ExactLiterals::from_quads(&quads));

@@ -261,17 +261,19 @@ impl CanonicalOrder {
         let mid = quads.len() / 2;
         let (first, second) = quads.split_at(mid);
         let (a, b) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| {
-                let (buf, mut spans) = format_lines(second, mid);
-                sort_spans(&buf, &mut spans);
-                (buf, spans)
-            });
+            let other = std::thread::Builder::new()
+                .spawn_scoped(scope, || {
+                    let (buf, mut spans) = format_lines(second, mid);
+                    sort_spans(&buf, &mut spans);
+                    (buf, spans)
+                })
+                .ok();
             let (buf, mut spans) = format_lines(first, 0);
             sort_spans(&buf, &mut spans);
-            ((buf, spans), other.join())
+            ((buf, spans), other.map(std::thread::ScopedJoinHandle::join))
         });
-        let Ok(b) = b else {
-            // The worker cannot panic short of running out of memory; do the work here.
+        let Some(Ok(b)) = b else {
+            // No thread could be started (or the worker ran out of memory): do it all here.
             return Self::new(quads);
         };
         let (mut buf, a_spans) = a;
