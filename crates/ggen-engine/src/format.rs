@@ -56,7 +56,18 @@ pub fn format(ws: &Workspace, path: &str, content: String) -> Result<String, Eng
         .map_err(|e| fail(format!("could not start: {e}"), String::new()))?;
     if let Some(mut stdin) = child.stdin.take() {
         let bytes = content.into_bytes();
-        let writer = std::thread::spawn(move || stdin.write_all(&bytes));
+        // A thread writes while this one reads, so a large file cannot block on a full pipe.
+        let writer = match std::thread::Builder::new().spawn(move || stdin.write_all(&bytes)) {
+            Ok(w) => w,
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(fail(
+                    format!("could not start a thread: {e}"),
+                    String::new(),
+                ));
+            }
+        };
         let output = child
             .wait_with_output()
             .map_err(|e| fail(format!("could not wait: {e}"), String::new()))?;

@@ -120,11 +120,18 @@ fn render(dot: &str, format: &str) -> Result<Vec<u8>, CmdError> {
     // Write on another thread so that a large output cannot block on a full pipe.
     let input = dot.as_bytes().to_vec();
     let stdin = child.stdin.take();
-    let writer = std::thread::spawn(move || {
+    let writer = match std::thread::Builder::new().spawn(move || {
         if let Some(mut s) = stdin {
             let _ = s.write_all(&input);
         }
-    });
+    }) {
+        Ok(w) => w,
+        Err(e) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(CmdError::new("io", format!("cannot start a thread: {e}")));
+        }
+    };
     let out = child
         .wait_with_output()
         .map_err(|e| CmdError::new("io", format!("cannot run `dot`: {e}")))?;
