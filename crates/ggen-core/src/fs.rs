@@ -3,6 +3,9 @@
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+mod tree;
+pub use tree::{TreeError, create_tree};
+
 /// Write `contents` to `path` atomically and durably: a temporary file in the same directory is
 /// written, flushed to disk (`fsync`) and renamed over the target, so readers see the old or the
 /// new content, never a mix, and the content survives a crash. Parent directories are created.

@@ -9,6 +9,11 @@
 //!
 //! `TMPDIR=/dev/shm cargo run --release -p ggen-engine --example pipeline_ratio -- [N] [rounds]`
 //! (N = 280 classes ≈ 10k triples by default, 28000 ≈ 1M triples).
+//!
+//! Other modes: `MODE=phases` prints the median time of each of ggen's phases beside the
+//! minimal pipeline and oxigraph's load alone; `MODE=load` compares ggen's graph loading with
+//! oxigraph's (wall and CPU time); both pause `PHASE_SLEEP_MS` (5) before each run.
+//! `MODE=ggen` runs only ggen, `rounds` times (for a profiler).
 
 #![allow(
     clippy::unwrap_used,
@@ -44,6 +49,100 @@ fn median(v: &mut [f64]) -> f64 {
     v[v.len() / 2]
 }
 
+fn pause(ms: u64) {
+    std::thread::sleep(std::time::Duration::from_millis(ms));
+}
+
+/// `MODE=load`: ggen's graph loading against oxigraph's `load_from_reader`, wall and CPU time.
+fn load_only(f: &common::Fixture, rounds: usize, sleep: u64) {
+    let w = ws(&f.root);
+    let (mut gw, mut ow, mut gc, mut oc) = (Vec::new(), Vec::new(), 0.0, 0.0);
+    for _ in 0..rounds {
+        pause(sleep);
+        let (t, c) = (Instant::now(), cpu_seconds());
+        let g = ggen_engine::load_graph(&w, &NoProgress).unwrap();
+        gw.push(t.elapsed().as_secs_f64() * 1e3);
+        gc += cpu_seconds() - c;
+        drop(g);
+        pause(sleep);
+        let (t, c) = (Instant::now(), cpu_seconds());
+        let store = oxigraph::store::Store::new().unwrap();
+        store
+            .load_from_reader(oxigraph::io::RdfFormat::Turtle, f.ttl.as_bytes())
+            .unwrap();
+        ow.push(t.elapsed().as_secs_f64() * 1e3);
+        oc += cpu_seconds() - c;
+        drop(store);
+    }
+    let r = rounds as f64;
+    println!(
+        "ggen load {:.2} ms wall, {:.2} ms CPU; oxigraph {:.2} ms wall, {:.2} ms CPU",
+        median(&mut gw),
+        gc / r * 1e3,
+        median(&mut ow),
+        oc / r * 1e3
+    );
+}
+
+/// `MODE=phases`: medians of ggen's phases (from the plan's timings) beside the minimal
+/// pipeline and oxigraph's load alone, each run after a pause of `sleep` ms.
+fn phases(f: &common::Fixture, rounds: usize, sleep: u64) {
+    let out = f.root.join("minimal");
+    let names = [
+        "workspace",
+        "resolve",
+        "load",
+        "render",
+        "plan",
+        "apply",
+        "ggen total",
+        "minimal",
+        "min. load",
+    ];
+    let mut cols: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
+    let ms = |t: Instant| t.elapsed().as_secs_f64() * 1e3;
+    for _ in 0..rounds {
+        pause(sleep);
+        let t = Instant::now();
+        let store = oxigraph::store::Store::new().unwrap();
+        store
+            .load_from_reader(oxigraph::io::RdfFormat::Turtle, f.ttl.as_bytes())
+            .unwrap();
+        cols[8].push(ms(t));
+        drop(store);
+        let _ = std::fs::remove_dir_all(&out);
+        pause(sleep);
+        let t = Instant::now();
+        minimal_run(f, &out);
+        cols[7].push(ms(t));
+        clean(&f.root);
+        pause(sleep);
+        let t = Instant::now();
+        let w = ws(&f.root);
+        let tw = ms(t);
+        let plan = ggen_engine::plan(&w, &GenOptions::default(), &NoProgress).unwrap();
+        let tp = ms(t);
+        ggen_engine::apply(&w, &plan).unwrap();
+        let ta = ms(t);
+        let tm = &plan.timings;
+        let row = [
+            tw,
+            tm.resolve_ms,
+            tm.load_ms,
+            tm.render_ms,
+            tm.plan_ms,
+            ta - tp,
+            ta,
+        ];
+        for (c, v) in cols.iter_mut().zip(row) {
+            c.push(v);
+        }
+    }
+    for (name, c) in names.iter().zip(cols.iter_mut()) {
+        println!("{name:>10}: {:.2} ms", median(c));
+    }
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().map_or(280, |s| s.parse().unwrap());
@@ -58,6 +157,22 @@ fn main() {
         let plan = ggen_engine::plan(&w, &GenOptions::default(), &NoProgress).unwrap();
         ggen_engine::apply(&w, &plan).unwrap();
     };
+    let sleep: u64 = std::env::var("PHASE_SLEEP_MS")
+        .ok()
+        .map_or(5, |v| v.parse().unwrap());
+    match std::env::var("MODE").as_deref() {
+        Ok("load") => return load_only(&f, rounds, sleep),
+        Ok("phases") => return phases(&f, rounds, sleep),
+        Ok("ggen") => {
+            // Only ggen's runs, e.g. under `perf record`.
+            for _ in 0..rounds {
+                clean(&f.root);
+                ggen_run();
+            }
+            return;
+        }
+        _ => {}
+    }
     // Warm up both.
     clean(&f.root);
     ggen_run();

@@ -1,5 +1,6 @@
 //! Executing a plan: atomic writes, backups, shell hooks, the receipt.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ggen_core::Location;
@@ -60,11 +61,16 @@ fn run_hook(ws: &Workspace, template: &str, line: u64, command: &str) -> Result<
 /// From this many baseline blobs on, [`apply`] stores them on a second thread.
 const PARALLEL_BASELINE: usize = 16;
 
-/// Store `texts` in the baseline beside the receipt at `receipt_path`; how many were new.
-fn store_baseline(receipt_path: &std::path::Path, texts: &[&str]) -> Result<usize, EngineError> {
+/// Store the texts of `texts` not taken yet (`next` counts the ones taken, by this thread
+/// or another one) in the baseline beside the receipt at `receipt_path`; how many were new.
+fn store_baseline(
+    receipt_path: &Path,
+    texts: &[&str],
+    next: &std::sync::atomic::AtomicUsize,
+) -> Result<usize, EngineError> {
     let store = Baseline::beside(receipt_path);
     let mut stored = 0;
-    for text in texts {
+    while let Some(text) = texts.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
         if store.put(text)? {
             stored += 1;
         }
@@ -74,6 +80,11 @@ fn store_baseline(receipt_path: &std::path::Path, texts: &[&str]) -> Result<usiz
 
 /// Write every output the plan writes, each atomically (with `.bak` copies where asked), then
 /// run the `sh_after` hooks.
+///
+/// New files whose directory does not exist yet are written into a staging directory that is
+/// then renamed into place ([`ggen_core::fs::create_tree`]): the new directory appears with
+/// all its files or not at all, and each file costs a create and a write instead of a
+/// temporary file and a rename.
 fn write_outputs(
     ws: &Workspace,
     plan: &Plan,
@@ -86,9 +97,39 @@ fn write_outputs(
         .filter(|e| e.writes())
         .filter_map(|e| e.content.as_ref().map(|c| (e, c)))
         .collect();
+    let mut missing = MissingDirs::default();
+    // Outputs into new directories, by the topmost directory to create.
+    let mut trees: std::collections::BTreeMap<PathBuf, Vec<(&PlanEntry, &String)>> =
+        std::collections::BTreeMap::new();
+    let mut in_place: Vec<(&PlanEntry, &String)> = Vec::new();
+    for (e, content) in &writes {
+        let root = match (e.old.is_none() && !e.backup, e.abs.parent()) {
+            (true, Some(dir)) => missing.root_of(dir),
+            _ => None,
+        };
+        match root {
+            Some(root) => trees.entry(root).or_default().push((e, content)),
+            None => in_place.push((e, content)),
+        }
+    }
+    for (root, files) in &trees {
+        let list: Vec<(&Path, &[u8])> = files
+            .iter()
+            .map(|(e, c)| (e.abs.as_path(), c.as_bytes()))
+            .collect();
+        ggen_core::fs::create_tree(root, &list).map_err(|err| match err.file {
+            Some(i) => EngineError::io(
+                files
+                    .get(i)
+                    .map_or_else(|| root.display().to_string(), |(e, _)| e.path.clone()),
+                err.error,
+            ),
+            None => EngineError::io(root, err.error),
+        })?;
+    }
     // Directories first, each once.
-    let mut dirs: std::collections::BTreeSet<&std::path::Path> = std::collections::BTreeSet::new();
-    for (e, _) in &writes {
+    let mut dirs: std::collections::BTreeSet<&Path> = std::collections::BTreeSet::new();
+    for (e, _) in &in_place {
         if let Some(parent) = e.abs.parent()
             && dirs.insert(parent)
         {
@@ -97,15 +138,53 @@ fn write_outputs(
     }
     // One thread: creating files in one directory is serialized by the kernel anyway (two
     // threads measured slower than one).
-    for (e, content) in writes {
+    for (e, content) in in_place {
         write_output(e, content)?;
-        report.written.push(e.path.clone());
     }
+    report
+        .written
+        .extend(writes.iter().map(|(e, _)| e.path.clone()));
     for h in hooks.iter().filter(|h| h.when == HookTime::After) {
         run_hook(ws, &h.template, h.line, &h.command)?;
         report.hooks_run += 1;
     }
     Ok(())
+}
+
+/// Which directories are missing, and for a missing one, the topmost missing directory above
+/// it (the one to create), each directory looked up once.
+#[derive(Default)]
+struct MissingDirs {
+    exists: std::collections::HashMap<PathBuf, bool>,
+}
+
+impl MissingDirs {
+    fn exists(&mut self, dir: &Path) -> bool {
+        if let Some(e) = self.exists.get(dir) {
+            return *e;
+        }
+        // Anything but "not found" (a file, a link, no permission) counts as present: the
+        // ordinary write reports what is wrong with it.
+        let e = !matches!(std::fs::symlink_metadata(dir), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
+        self.exists.insert(dir.to_path_buf(), e);
+        e
+    }
+
+    /// The topmost missing directory containing `dir` (`dir` itself when its parent exists),
+    /// or `None` when `dir` exists.
+    fn root_of(&mut self, dir: &Path) -> Option<PathBuf> {
+        if self.exists(dir) {
+            return None;
+        }
+        let mut root = dir;
+        while let Some(parent) = root.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if self.exists(parent) {
+                break;
+            }
+            root = parent;
+        }
+        Some(root.to_path_buf())
+    }
 }
 
 /// Write one output (its directory exists), after its `.bak` copy when asked.
@@ -149,31 +228,46 @@ pub fn apply(ws: &Workspace, plan: &Plan) -> Result<ApplyReport, EngineError> {
     }
     // The baseline (the generated content of every output the receipt records, stored before
     // the receipt refers to it) is written on a second thread while the outputs are written.
-    let texts: Vec<&str> = plan
+    // Each content once (two threads storing the same blob would both count it).
+    let mut texts: Vec<&str> = plan
         .entries
         .iter()
         .filter_map(PlanEntry::baseline_text)
         .collect();
+    texts.sort_unstable_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    texts.dedup();
     let receipt_path = ws.receipt_path.as_deref();
-    let (written, stored) = std::thread::scope(|scope| {
-        let texts = &texts;
-        let worker = receipt_path
-            .filter(|_| texts.len() >= PARALLEL_BASELINE)
-            .and_then(|path| {
-                std::thread::Builder::new()
-                    .spawn_scoped(scope, move || store_baseline(path, texts))
-                    .ok()
-            });
-        let written = write_outputs(ws, plan, &hooks, &mut report);
-        let stored = match (worker, receipt_path) {
-            // Only a bug makes the worker panic: pass the panic on.
-            (Some(h), _) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            // Few outputs (not worth a thread), or no thread could be started.
-            (None, Some(path)) if written.is_ok() => store_baseline(path, texts),
-            (None, _) => Ok(0),
-        };
-        (written, stored)
+    // A store that does not exist yet will hold only what this run stores, all of it recorded
+    // in the new receipt: nothing to collect afterwards.
+    let store_existed = receipt_path.is_some_and(|p| {
+        !matches!(std::fs::symlink_metadata(Baseline::beside(p).dir()), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
     });
+    // Both threads take blobs from one list: the second from the start, this one once the
+    // outputs are written, so neither waits for the other.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (written, stored) = match receipt_path {
+        Some(path) if texts.len() >= PARALLEL_BASELINE => {
+            let ((written, mine), theirs) = ggen_core::par::join(
+                || {
+                    let written = write_outputs(ws, plan, &hooks, &mut report);
+                    let mine = store_baseline(path, &texts, &next);
+                    (written, mine)
+                },
+                || store_baseline(path, &texts, &next),
+            );
+            (written, mine.and_then(|a| theirs.map(|b| a + b)))
+        }
+        Some(path) => {
+            let written = write_outputs(ws, plan, &hooks, &mut report);
+            let stored = if written.is_ok() {
+                store_baseline(path, &texts, &next)
+            } else {
+                Ok(0)
+            };
+            (written, stored)
+        }
+        None => (write_outputs(ws, plan, &hooks, &mut report), Ok(0)),
+    };
     written?;
     report.baseline_stored = stored?;
     let baseline = receipt_path.map(Baseline::beside);
@@ -184,7 +278,7 @@ pub fn apply(ws: &Workspace, plan: &Plan) -> Result<ApplyReport, EngineError> {
             .map_err(|e| EngineError::io(".ggen/receipt.json", e))?;
         report.receipt_written = true;
     }
-    if let (Some(store), Some(receipt)) = (&baseline, &plan.receipt) {
+    if let (Some(store), Some(receipt), true) = (&baseline, &plan.receipt, store_existed) {
         report.baseline_removed = store.gc(receipt)?;
     }
     Ok(report)

@@ -176,26 +176,13 @@ impl GraphBuilder {
         };
         let store = Store::new().map_err(|e| GraphError::Store(e.to_string()))?;
         let text = order.text();
-        let (loaded, side) = if parallel {
-            std::thread::scope(|scope| {
-                let side_work = || (text.sha256(), ExactLiterals::from_quads(&quads));
-                let side = std::thread::Builder::new()
-                    .spawn_scoped(scope, side_work)
-                    .ok();
-                let loaded = load_in_order(&store, &quads, &order);
-                let side = match side {
-                    Some(h) => h.join(),
-                    None => Ok(side_work()),
-                };
-                (loaded, side)
-            })
+        let side_work = || (text.sha256(), ExactLiterals::from_quads(&quads));
+        let (loaded, (sha, exact)) = if parallel {
+            ggen_core::par::join(|| load_in_order(&store, &quads, &order), side_work)
         } else {
-            let side = (text.sha256(), ExactLiterals::from_quads(&quads));
-            (load_in_order(&store, &quads, &order), Ok(side))
+            (load_in_order(&store, &quads, &order), side_work())
         };
         loaded?;
-        let (sha, exact) =
-            side.map_err(|_| GraphError::Store("the hashing worker panicked".into()))?;
         let len = order.len();
         if parallel {
             // Freeing a large parse takes a while and nothing waits for it.

@@ -186,18 +186,18 @@ pub(crate) fn write_quad(buf: &mut String, q: QuadRef<'_>) {
     write_quad_with(buf, q, &|b| b);
 }
 
-fn write_iri(buf: &mut String, iri: &str) {
+pub(crate) fn write_iri(buf: &mut String, iri: &str) {
     buf.push('<');
     buf.push_str(iri);
     buf.push('>');
 }
 
-fn write_bnode(buf: &mut String, id: &str) {
+pub(crate) fn write_bnode(buf: &mut String, id: &str) {
     buf.push_str("_:");
     buf.push_str(id);
 }
 
-fn write_literal(buf: &mut String, l: LiteralRef<'_>) {
+pub(crate) fn write_literal(buf: &mut String, l: LiteralRef<'_>) {
     write_quoted(buf, l.value());
     if let Some(lang) = l.language() {
         buf.push('@');
@@ -260,22 +260,19 @@ impl CanonicalOrder {
     pub fn new_parallel(quads: &[Quad]) -> Self {
         let mid = quads.len() / 2;
         let (first, second) = quads.split_at(mid);
-        let (a, b) = std::thread::scope(|scope| {
-            let other = std::thread::Builder::new()
-                .spawn_scoped(scope, || {
-                    let (buf, mut spans) = format_lines(second, mid);
-                    sort_spans(&buf, &mut spans);
-                    (buf, spans)
-                })
-                .ok();
-            let (buf, mut spans) = format_lines(first, 0);
-            sort_spans(&buf, &mut spans);
-            ((buf, spans), other.map(std::thread::ScopedJoinHandle::join))
-        });
-        let Some(Ok(b)) = b else {
-            // No thread could be started (or the worker ran out of memory): do it all here.
-            return Self::new(quads);
-        };
+        // The second half is taken over here if the other thread has not started it.
+        let (a, b) = ggen_core::par::join(
+            || {
+                let (buf, mut spans) = format_lines(first, 0);
+                sort_spans(&buf, &mut spans);
+                (buf, spans)
+            },
+            || {
+                let (buf, mut spans) = format_lines(second, mid);
+                sort_spans(&buf, &mut spans);
+                (buf, spans)
+            },
+        );
         let (mut buf, a_spans) = a;
         let (b_buf, b_spans) = b;
         let shift = buf.len();

@@ -28,9 +28,14 @@ use rustc_hash::FxHashMap;
 use crate::canon::has_blank_node;
 use crate::syntax::RdfSyntax;
 
-/// Documents smaller than this are parsed on one thread (the threads would cost more than
-/// they save).
+/// Documents smaller than twice this are parsed on one thread (the threads would cost more
+/// than they save).
 const MIN_CHUNK_BYTES: usize = 32 * 1024;
+
+/// A document is cut into this many chunks per thread (but none smaller than half of
+/// [`MIN_CHUNK_BYTES`]); threads take the next chunk when they are free, so a thread that
+/// starts late does not hold the others up.
+const CHUNKS_PER_THREAD: usize = 4;
 
 /// The quads and the final prefixes of a document.
 pub(crate) type Parsed = (Vec<Quad>, Vec<(String, String)>);
@@ -45,16 +50,12 @@ struct State {
 /// Parse `bytes` on several threads, or return `None` when the document is small, of another
 /// syntax, or cannot be split safely (the caller then parses it on one thread).
 pub(crate) fn parse(bytes: &[u8], syntax: RdfSyntax, base: Option<&str>) -> Option<Parsed> {
-    let threads = std::thread::available_parallelism()
-        .map(std::num::NonZero::get)
-        .unwrap_or(1);
-    parse_on(bytes, syntax, base, threads)
+    parse_on(bytes, syntax, base, ggen_core::par::available_threads())
 }
 
 /// [`parse`] with at most `threads` threads.
 fn parse_on(bytes: &[u8], syntax: RdfSyntax, base: Option<&str>, threads: usize) -> Option<Parsed> {
-    let threads = threads.min(bytes.len() / MIN_CHUNK_BYTES);
-    if threads < 2 {
+    if threads < 2 || bytes.len() < 2 * MIN_CHUNK_BYTES {
         return None;
     }
     if !matches!(
@@ -63,7 +64,8 @@ fn parse_on(bytes: &[u8], syntax: RdfSyntax, base: Option<&str>, threads: usize)
     ) {
         return None;
     }
-    let chunks = split(bytes, threads, syntax == RdfSyntax::Turtle);
+    let pieces = (threads * CHUNKS_PER_THREAD).min(bytes.len() / (MIN_CHUNK_BYTES / 2));
+    let chunks = split(bytes, pieces, syntax == RdfSyntax::Turtle);
     if chunks.len() < 2 {
         return None;
     }
@@ -71,31 +73,13 @@ fn parse_on(bytes: &[u8], syntax: RdfSyntax, base: Option<&str>, threads: usize)
         RdfSyntax::Turtle => header_state(bytes, base)?,
         _ => State::default(),
     };
-    let results: Vec<Option<(Vec<Quad>, State)>> = std::thread::scope(|scope| {
-        // A thread that cannot be started counts as a failed chunk (one-thread fallback).
-        let handles: Vec<_> = chunks
-            .iter()
-            .skip(1)
-            .map(|chunk| {
-                let header = &header;
-                std::thread::Builder::new()
-                    .spawn_scoped(scope, move || {
-                        parse_chunk(chunk, syntax, base, header, true)
-                    })
-                    .ok()
-            })
-            .collect();
-        let first = chunks
-            .first()
-            .and_then(|c| parse_chunk(c, syntax, base, &header, false));
-        let mut out = vec![first];
-        out.extend(
-            handles
-                .into_iter()
-                .map(|h| h.and_then(|h| h.join().ok()).flatten()),
-        );
-        out
-    });
+    // The first chunk starts at the document's start, the others with its header's state.
+    let results: Vec<Option<(Vec<Quad>, State)>> = ggen_core::par::map(
+        chunks.into_iter().enumerate().collect(),
+        1,
+        threads,
+        |(i, chunk)| parse_chunk(chunk, syntax, base, &header, i > 0),
+    );
     let last = results.len().saturating_sub(1);
     let total = results.iter().flatten().map(|(q, _)| q.len()).sum();
     let mut quads = Vec::with_capacity(total);

@@ -45,12 +45,18 @@ impl Row {
 
     /// A stable key for this row (its bound cells in N-Triples form), used in plans.
     pub fn key(&self) -> String {
-        self.vars
-            .iter()
-            .zip(&self.cells)
-            .filter_map(|(v, c)| c.as_ref().map(|c| format!("{v}={c}")))
-            .collect::<Vec<_>>()
-            .join(" ")
+        let mut key = String::new();
+        for (v, c) in self.vars.iter().zip(&self.cells) {
+            if let Some(c) = c {
+                if !key.is_empty() {
+                    key.push(' ');
+                }
+                key.push_str(v);
+                key.push('=');
+                term::write_nt(&mut key, c);
+            }
+        }
+        key
     }
 }
 
