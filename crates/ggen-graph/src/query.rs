@@ -368,7 +368,7 @@ impl Graph {
                 if !ordered {
                     rows.sort_by_cached_key(|r| {
                         r.iter()
-                            .map(|c| c.as_ref().map(ToString::to_string))
+                            .map(|c| c.as_ref().map(crate::term::nt))
                             .collect::<Vec<_>>()
                     });
                 }
