@@ -104,29 +104,29 @@ pub(crate) fn run_shell(
     let group = Pid::from_child(&child);
     if let (Some(mut pipe), Some(bytes)) = (child.stdin.take(), cmd.stdin) {
         let bytes = bytes.to_vec();
-        std::thread::spawn(move || {
+        follow(group, move || {
             use std::io::Write;
             // The command may exit without reading its input: a broken pipe is not an error.
             let _ = pipe.write_all(&bytes);
-        });
+        })?;
     }
 
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut readers = 0;
     if let Some(out) = child.stdout.take() {
-        spawn_reader(out, Stream::Stdout, tx.clone());
+        spawn_reader(group, out, Stream::Stdout, tx.clone())?;
         readers += 1;
     }
     if let Some(err) = child.stderr.take() {
-        spawn_reader(err, Stream::Stderr, tx.clone());
+        spawn_reader(group, err, Stream::Stderr, tx.clone())?;
         readers += 1;
     }
     {
         let tx = tx.clone();
-        std::thread::spawn(move || {
+        follow(group, move || {
             let status = child.wait();
             let _ = tx.send(Msg::Exited(status));
-        });
+        })?;
     }
     drop(tx);
 
@@ -218,8 +218,28 @@ fn wait_exit(
     }
 }
 
-fn spawn_reader<R: Read + Send + 'static>(pipe: R, stream: Stream, tx: mpsc::Sender<Msg>) {
-    std::thread::spawn(move || {
+/// Start a thread that follows the running command (feeds its input, reads its output, waits
+/// for it). If the system refuses a thread, the command's process group is killed and an error
+/// returned, rather than leaving a command nobody watches.
+fn follow(group: Pid, f: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
+    match std::thread::Builder::new().spawn(f) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let _ = kill_process_group(group, Signal::KILL);
+            Err(std::io::Error::other(format!(
+                "could not start a thread to follow the command (it was stopped): {e}"
+            )))
+        }
+    }
+}
+
+fn spawn_reader<R: Read + Send + 'static>(
+    group: Pid,
+    pipe: R,
+    stream: Stream,
+    tx: mpsc::Sender<Msg>,
+) -> std::io::Result<()> {
+    follow(group, move || {
         let mut reader = BufReader::new(pipe);
         let mut buf = Vec::new();
         loop {
@@ -238,7 +258,7 @@ fn spawn_reader<R: Read + Send + 'static>(pipe: R, stream: Stream, tx: mpsc::Sen
             }
         }
         let _ = tx.send(Msg::Eof);
-    });
+    })
 }
 
 /// Quote `s` for a POSIX shell (single quotes; `'` becomes `'\''`). Plain words stay as they

@@ -297,27 +297,31 @@ fn run_step(
         .iter()
         .map(|_| std::sync::Mutex::new(None))
         .collect();
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let (Some(target), Some(slot)) = (step.targets.get(i), slots.get(i)) else {
-                        break;
-                    };
-                    let r = run_target(step, target, options, reporter, store);
-                    if r.1.is_some() {
-                        stop.store(true, Ordering::SeqCst);
-                    }
-                    if let Ok(mut s) = slot.lock() {
-                        *s = Some(r);
-                    }
-                }
-            });
+    let work = || {
+        loop {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            let i = next.fetch_add(1, Ordering::SeqCst);
+            let (Some(target), Some(slot)) = (step.targets.get(i), slots.get(i)) else {
+                break;
+            };
+            let r = run_target(step, target, options, reporter, store);
+            if r.1.is_some() {
+                stop.store(true, Ordering::SeqCst);
+            }
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(r);
+            }
         }
+    };
+    std::thread::scope(|scope| {
+        // This thread is one of the workers; a worker the system refuses to start only means
+        // fewer targets at once (this thread runs what is left).
+        for _ in 1..workers {
+            let _ = std::thread::Builder::new().spawn_scoped(scope, work);
+        }
+        work();
     });
     slots
         .into_iter()
