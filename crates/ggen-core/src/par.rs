@@ -15,6 +15,12 @@ pub fn available_threads() -> usize {
         .unwrap_or(1)
 }
 
+/// Drop `value` on a thread of its own, so that the caller does not wait while a large value
+/// (a loaded graph, a parse) is freed; if no thread can be started, it is dropped here.
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
+}
+
 fn take<T>(slot: &Mutex<Option<T>>) -> Option<T> {
     slot.lock().unwrap_or_else(PoisonError::into_inner).take()
 }

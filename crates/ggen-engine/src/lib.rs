@@ -239,7 +239,7 @@ fn plan_with(
     warnings.extend(rendered.warnings);
     let triples = data.triples();
     // Nothing needs the graph any more, and freeing a large store takes a while.
-    par::drop_in_background(data);
+    ggen_core::par::drop_in_background(data);
     Ok(Plan {
         entries,
         skipped: rendered.skipped,

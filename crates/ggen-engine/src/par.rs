@@ -1,11 +1,5 @@
 //! Spreading independent work over the machine's cores, keeping the order of the results.
 
-/// Drop `value` on a thread of its own, so that the caller does not wait while a large value
-/// (a loaded graph) is freed; if no thread can be started, it is dropped here.
-pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
-    let _ = std::thread::Builder::new().spawn(move || drop(value));
-}
-
 /// Below this many items, [`map_in_parallel`] stays on the calling thread.
 const PARALLEL_ITEMS: usize = 64;
 

@@ -186,8 +186,7 @@ impl GraphBuilder {
         let len = order.len();
         if parallel {
             // Freeing a large parse takes a while and nothing waits for it.
-            // (If no thread can be started, the closure and its data are dropped right here.)
-            let _ = std::thread::Builder::new().spawn(move || drop((quads, order)));
+            ggen_core::par::drop_in_background((quads, order));
         } else {
             drop((quads, order));
         }

@@ -94,8 +94,7 @@ pub fn validate_with(
         // As asked (at most one per focus-node check).
         Some(n) => n.clamp(1, 64).min(tasks.len().max(1)),
         // One per core, but not for a handful of checks.
-        None => std::thread::available_parallelism()
-            .map_or(1, usize::from)
+        None => ggen_core::par::available_threads()
             .clamp(1, 64)
             .min(tasks.len() / 64 + 1),
     };
